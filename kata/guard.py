@@ -1,0 +1,285 @@
+"""Keeping a learner's code from hanging, leaking into or ending the test session.
+
+- ``os._exit`` is replaced in the pytest process (not in its children) by a guard that
+  raises, so an early exit fails the test instead of ending the session with status 0.
+- ``Thread.start`` and ``Process.start`` remember where they were called, for reports.
+- Exceptions that end a thread during a test are collected, so a worker's crash fails
+  the test that started it.
+- After each test, threads and child processes the test left running are reported, and
+  the processes killed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.process
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+
+EXIT_LESSON = (
+    "os._exit() and sys.exit() end the whole program, here the test run itself; code "
+    "meant to be called by others reports a problem by raising an exception."
+)
+
+GRACE_SECONDS = 1.0  # how long a test's threads and processes get to finish after it
+
+_harness_pid = os.getpid()
+_real_exit = os._exit
+
+
+class ExitAttempt(BaseException):
+    """Raised instead of ending the test process when the code under test calls os._exit().
+
+    A BaseException, like SystemExit, so that ``except Exception`` does not swallow it.
+    """
+
+    def __init__(self, status):
+        self.status = status
+        self.call = f"os._exit({status!r})"
+        super().__init__(f"{self.call} was called: {EXIT_LESSON}")
+
+
+@dataclass
+class TestWatch:
+    """What one test started, and what went wrong off the main thread while it ran."""
+
+    threads_before: set[int]
+    processes_before: set[int]
+    thread_errors: list[tuple[str, BaseException]] = field(default_factory=list)
+    exit_attempts: list[str] = field(default_factory=list)
+
+
+_current: TestWatch | None = None
+_started_at: "weakref.WeakKeyDictionary[object, str]" = weakref.WeakKeyDictionary()
+_excused: "weakref.WeakSet[threading.Thread]" = weakref.WeakSet()
+_leaked_threads: "weakref.WeakSet[threading.Thread]" = weakref.WeakSet()
+
+
+def _caller() -> str:
+    """Where the code that called into threading/multiprocessing is, for reports."""
+    from kata import messages
+
+    stack = traceback.extract_stack(sys._getframe(2))
+    frames = messages.learner_frames(stack, keep=1)
+    return frames[0] if frames else "?"
+
+
+def started_at(obj) -> str | None:
+    return _started_at.get(obj)
+
+
+# --- installing the guards -------------------------------------------------------------
+
+
+def install() -> None:
+    original_thread_start = threading.Thread.start
+    original_process_start = multiprocessing.process.BaseProcess.start
+
+    def thread_start(self):
+        _started_at[self] = _caller()
+        return original_thread_start(self)
+
+    def process_start(self):
+        _started_at[self] = _caller()
+        return original_process_start(self)
+
+    def guarded_exit(status):
+        if os.getpid() != _harness_pid:  # a forked child ends itself this way: let it
+            return _real_exit(status)
+        if _current is not None:
+            _current.exit_attempts.append(f"os._exit({status!r}) at {_caller()}")
+        raise ExitAttempt(status)
+
+    threading.Thread.start = thread_start
+    multiprocessing.process.BaseProcess.start = process_start
+    os._exit = guarded_exit
+    import posix
+
+    posix._exit = guarded_exit
+
+    previous_hook = threading.excepthook
+
+    def excepthook(args):
+        if _current is not None and args.exc_value is not None:
+            name = args.thread.name if args.thread is not None else "?"
+            _current.thread_errors.append((name, args.exc_value))
+        previous_hook(args)
+
+    threading.excepthook = excepthook
+
+
+def real_exit(status: int) -> None:
+    _real_exit(status)
+
+
+def excuse(thread: threading.Thread) -> None:
+    """This stuck thread was already reported by the test itself; don't report it again."""
+    _excused.add(thread)
+
+
+# --- one test ----------------------------------------------------------------------------
+
+
+def begin_test() -> None:
+    global _current
+    _current = TestWatch(
+        threads_before={t.ident for t in threading.enumerate()},
+        processes_before=set(descendants()),
+    )
+
+
+def end_test() -> TestWatch | None:
+    global _current
+    watch, _current = _current, None
+    return watch
+
+
+def current() -> TestWatch | None:
+    return _current
+
+
+def leaked_threads(watch: TestWatch, deadline: float) -> list[threading.Thread]:
+    """Threads the test started that are still alive once the grace period is over."""
+    new = [
+        t
+        for t in threading.enumerate()
+        if t.ident not in watch.threads_before
+        and t is not threading.current_thread()
+        and t not in _excused
+        # multiprocessing.Queue's feeder ends with its queue; a stuck one is not the lesson
+        and t.name != "QueueFeederThread"
+    ]
+    for thread in new:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    alive = [t for t in new if t.is_alive()]
+    _leaked_threads.update(alive)
+    return alive
+
+
+def stuck_non_daemon_threads() -> list[threading.Thread]:
+    """Leaked non-daemon threads still alive: they would keep the interpreter from exiting."""
+    return [t for t in _leaked_threads if t.is_alive() and not t.daemon]
+
+
+# --- child processes ---------------------------------------------------------------------
+
+
+def _process_table() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, state letter) for every process we can see."""
+    table: dict[int, tuple[int, str]] = {}
+    proc = Path("/proc")
+    if proc.is_dir():
+        for entry in proc.iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+            rest = stat[stat.rindex(")") + 2 :].split()
+            table[int(entry.name)] = (int(rest[1]), rest[0])
+        return table
+    import subprocess
+
+    out = subprocess.run(
+        ["ps", "-A", "-o", "pid=,ppid=,stat="], capture_output=True, text=True
+    ).stdout
+    for line in out.splitlines():
+        pid, ppid, state = line.split(None, 2)
+        table[int(pid)] = (int(ppid), state[:1])
+    return table
+
+
+def _helper_pids() -> set[int]:
+    """multiprocessing's own long-lived helpers, started on first use and kept on purpose."""
+    pids = set()
+    try:
+        from multiprocessing import forkserver
+
+        pids.add(forkserver._forkserver._forkserver_pid)
+    except (ImportError, AttributeError):
+        pass
+    try:
+        from multiprocessing import resource_tracker
+
+        pids.add(resource_tracker._resource_tracker._pid)
+    except (ImportError, AttributeError):
+        pass
+    return {p for p in pids if p}
+
+
+def descendants(root: int | None = None) -> dict[int, str]:
+    """Every living process below `root` (default: this one), with its state letter.
+
+    multiprocessing's forkserver and resource tracker are left out, but not the
+    processes the forkserver forks for us.
+    """
+    root = os.getpid() if root is None else root
+    table = _process_table()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    helpers = _helper_pids()
+    found: dict[int, str] = {}
+    todo = list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        state = table[pid][1]
+        if pid not in helpers and state not in ("Z", "X"):
+            found[pid] = state
+    return found
+
+
+def _describe_process(pid: int) -> str:
+    for process in multiprocessing.active_children():
+        if process.pid == pid:
+            where = started_at(process)
+            return f"process {process.name!r} (pid {pid})" + (
+                f", started at {where}" if where else ""
+            )
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        cmdline = ""
+    return f"process {pid}" + (f" ({cmdline.strip()[:100]})" if cmdline.strip() else "")
+
+
+def leaked_processes(watch: TestWatch, deadline: float) -> list[str]:
+    """Kill the processes the test left running; describe each for the report."""
+    while True:
+        alive = set(descendants()) - watch.processes_before
+        if not alive or time.monotonic() >= deadline:
+            break
+        time.sleep(0.01)  # polling only while something is left; a clean test never waits
+    if not alive:
+        return []
+    reports = [_describe_process(pid) for pid in sorted(alive)]
+    kill(alive)
+    return reports
+
+
+def kill(pids: set[int]) -> None:
+    """SIGKILL these processes, wait until they are gone, and reap our own children."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + 5.0
+    while set(descendants()) & pids and time.monotonic() < deadline:
+        time.sleep(0.01)
+    multiprocessing.active_children()  # reaps multiprocessing's children, keeping it in step
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass  # not ours, or already reaped

@@ -1,0 +1,75 @@
+"""The exercise manifest (exercises/manifest.toml) and the places the harness reads from."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EXERCISES_DIR = REPO_ROOT / "exercises"
+SOLUTIONS_DIR = REPO_ROOT / "solutions"
+MUTANTS_DIR = REPO_ROOT / "tests" / "mutants"
+MANIFEST_PATH = EXERCISES_DIR / "manifest.toml"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    title: str
+    module: str
+    concepts: tuple[str, ...]
+    points: int
+
+    @property
+    def folder(self) -> Path:
+        return EXERCISES_DIR / self.id
+
+    @property
+    def stub(self) -> Path:
+        return self.folder / f"{self.module}.py"
+
+    @property
+    def test_file(self) -> Path:
+        return self.folder / f"test_{self.module}.py"
+
+    @property
+    def solution(self) -> Path:
+        return SOLUTIONS_DIR / self.id / f"{self.module}.py"
+
+    @property
+    def mutants(self) -> list[Path]:
+        return sorted((MUTANTS_DIR / self.id).glob("*.py"))
+
+
+@lru_cache(maxsize=None)
+def exercises() -> tuple[Exercise, ...]:
+    with MANIFEST_PATH.open("rb") as f:
+        rows = tomllib.load(f)["exercise"]
+    return tuple(
+        Exercise(
+            id=row["id"],
+            title=row["title"],
+            module=row["module"],
+            concepts=tuple(row["concepts"]),
+            points=int(row["points"]),
+        )
+        for row in rows
+    )
+
+
+def by_module(module: str) -> Exercise:
+    for exercise in exercises():
+        if exercise.module == module:
+            return exercise
+    raise KeyError(f"no exercise in {MANIFEST_PATH} has the module {module!r}")
+
+
+def exercise_of_test(path: Path) -> Exercise | None:
+    """The exercise whose folder holds this test file, or None for any other file."""
+    path = Path(path).resolve()
+    for exercise in exercises():
+        if path.parent == exercise.folder:
+            return exercise
+    return None

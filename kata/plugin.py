@@ -1,0 +1,219 @@
+"""The kata's pytest plugin, loaded by the repository's conftest.py.
+
+It chooses the implementations under test (--kata-target), the multiprocessing start
+method (--start-method), guards each test against hangs, leaks and early exits, rewrites
+failures into messages that teach, and prints each exercise's progress at the end.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kata import guard, manifest, messages, target, timeouts
+from kata.progress import Progress
+
+START_METHODS = ("fork", "forkserver", "spawn")
+CALL_FAILED = pytest.StashKey[bool]()
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("kata")
+    group.addoption(
+        "--kata-target",
+        default=os.environ.get("KATA_TARGET", "exercises"),
+        help="what to test: 'exercises' (your work, the default), 'solutions', or a folder "
+        "laid out as NN_name/<module>.py. Env: KATA_TARGET.",
+    )
+    group.addoption(
+        "--start-method",
+        choices=START_METHODS,
+        default=os.environ.get("KATA_START_METHOD") or None,
+        help="multiprocessing start method for the whole run (default: the platform's). "
+        "Env: KATA_START_METHOD.",
+    )
+    group.addoption(
+        "--kata-report",
+        metavar="PATH",
+        default=None,
+        help="also write every test's outcome and each exercise's progress as JSON to PATH.",
+    )
+
+
+class KataPlugin:
+    def __init__(self, config):
+        self.config = config
+        self.progress = Progress()
+        self.exitstatus = 0
+        # The watchdog writes to the real stderr, which pytest's capture does not replace.
+        self.timer = timeouts.Timer(os.fdopen(os.dup(sys.__stderr__.fileno()), "w"))
+
+    # --- set-up and tear-down of the run ------------------------------------------------
+
+    def configure(self):
+        config = self.config
+        target.activate(target.resolve(config.getoption("kata_target")))
+        method = config.getoption("start_method")
+        if method:
+            multiprocessing.set_start_method(method, force=True)
+            os.environ["KATA_START_METHOD"] = method
+        guard.install()
+
+    @pytest.hookimpl
+    def pytest_report_header(self, config):
+        active = target.active()
+        return [
+            f"kata target: {active.label}",
+            f"multiprocessing start method: {multiprocessing.get_start_method()}",
+        ]
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session, exitstatus):
+        self.exitstatus = int(exitstatus)
+        path = self.config.getoption("kata_report")
+        if path:
+            self.progress.write_json(
+                Path(path),
+                target=target.active().label,
+                start_method=multiprocessing.get_start_method(),
+                exitstatus=self.exitstatus,
+            )
+
+    def unconfigure(self):
+        target.deactivate()
+        stuck = guard.stuck_non_daemon_threads()
+        if stuck:
+            # Python would wait for these threads forever before exiting. The run is over
+            # and every report is written, so end the process now, with pytest's status.
+            names = ", ".join(repr(t.name) for t in stuck)
+            sys.stderr.write(
+                f"kata: ending the run without waiting for stuck non-daemon threads: {names}\n"
+            )
+            sys.stdout.flush()
+            sys.stderr.flush()
+            guard.real_exit(self.exitstatus or 1)
+
+    # --- the time limit ------------------------------------------------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_timeout_set_timer(self, item, settings):
+        if settings.method != "signal" or not timeouts.can_use_signals():
+            return None  # pytest-timeout's own thread method takes over
+        self.timer.start(settings.timeout)
+        return True
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_timeout_cancel_timer(self, item):
+        if self.timer.armed:
+            self.timer.cancel()
+            return True
+        return None
+
+    # --- one test ----------------------------------------------------------------------
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_setup(self, item):
+        guard.begin_test()
+        return (yield)
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_teardown(self, item, nextitem):
+        try:
+            return (yield)
+        finally:
+            self._check_leaks(item)
+
+    def _check_leaks(self, item):
+        watch = guard.end_test()
+        if watch is None:
+            return
+        deadline = time.monotonic() + guard.GRACE_SECONDS
+        threads = guard.leaked_threads(watch, deadline)
+        processes = guard.leaked_processes(watch, deadline)  # killed, whatever the outcome
+        if item.stash.get(CALL_FAILED, False) or not (threads or processes):
+            return  # a failed test already has its report; its leftovers would be noise
+        parts = ["The test passed, but left these running after it ended:"]
+        parts.extend(messages.thread_report(t) for t in threads)
+        parts.extend(f"{p} (killed)" for p in processes)
+        parts.append(
+            "Every thread should be joined and every process joined or closed before the "
+            "work is done: a leftover keeps using the machine and can keep the program "
+            "from exiting."
+        )
+        pytest.fail("\n".join(parts), pytrace=False)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        report = yield
+        if call.when == "call":
+            self._explain(report, call)
+            item.stash[CALL_FAILED] = report.failed
+        elif call.when == "setup" and report.failed:
+            item.stash[CALL_FAILED] = True
+        return report
+
+    def _explain(self, report, call):
+        """Rewrite a call-phase report into one that teaches."""
+        watch = guard.current()
+        thread_errors = watch.thread_errors if watch else []
+        exit_attempts = watch.exit_attempts if watch else []
+        errors = [exc for _, exc in thread_errors]
+        if call.excinfo is not None:
+            errors.insert(0, call.excinfo.value)
+        for exc in errors:  # a stub's NotImplementedError says it best
+            todo = messages.todo_line(exc)
+            if todo:
+                report.outcome, report.longrepr = "failed", todo
+                return
+        if call.excinfo is not None:
+            exc = call.excinfo.value
+            if isinstance(exc, guard.ExitAttempt):
+                report.longrepr = f"{exc.call} was called during the test.\n{messages.format_exception(exc)}\n{guard.EXIT_LESSON}"
+            elif isinstance(exc, SystemExit):
+                report.longrepr = f"SystemExit({exc.code!r}) was raised during the test (a call to sys.exit()?).\n{messages.format_exception(exc)}\n{guard.EXIT_LESSON}"
+        extra = [f"{a} was called in a thread. {guard.EXIT_LESSON}" for a in exit_attempts if call.excinfo is None]
+        extra += [
+            f"An exception ended thread {name!r} during the test:\n{messages.format_exception(exc)}"
+            for name, exc in thread_errors
+        ]
+        if extra:
+            if report.passed:
+                report.outcome, report.longrepr = "failed", "\n".join(extra)
+            else:
+                report.sections.append(("kata: in other threads", "\n".join(extra)))
+
+    @pytest.hookimpl
+    def pytest_runtest_logreport(self, report):
+        exercise = manifest.exercise_of_test(Path(self.config.rootpath, report.fspath))
+        if exercise is not None:
+            self.progress.record(report, exercise)
+
+    @pytest.hookimpl
+    def pytest_terminal_summary(self, terminalreporter):
+        lines = self.progress.lines()
+        if not lines:
+            return
+        terminalreporter.section(f"kata progress (target: {target.active().label})")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+def pytest_configure(config):
+    plugin = KataPlugin(config)
+    plugin.configure()
+    config.pluginmanager.register(plugin, "kata")
+    config.stash[PLUGIN] = plugin
+
+
+def pytest_unconfigure(config):
+    plugin = config.stash.get(PLUGIN, None)
+    if plugin is not None:
+        plugin.unconfigure()
+
+
+PLUGIN = pytest.StashKey[KataPlugin]()

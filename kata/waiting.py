@@ -1,0 +1,74 @@
+"""Helpers for tests that must not wait on a learner's code for longer than a moment.
+
+Both run the learner's code in helper threads and join them with a deadline, so a
+deadlock fails the test at once, naming where each thread is stuck, instead of waiting
+out the test's whole time limit.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from kata import guard, messages
+
+
+def run_together(
+    count: int, fn, *, seconds: float = 5.0, expect=(), explain: str = "", name: str = "worker"
+) -> list:
+    """Start `count` threads that wait at one barrier, then each call fn(index).
+
+    Returns, in index order, what each call returned, or the exception it raised if that
+    is an instance of `expect`. Any other exception is raised here (so a stub's
+    NotImplementedError reaches the test). A thread still running after `seconds` fails
+    the test at once with where it is stuck and `explain`.
+    """
+    barrier = threading.Barrier(count, timeout=seconds)
+    results: list[object] = [None] * count
+    unexpected: list[BaseException] = []
+
+    def work(index: int) -> None:
+        barrier.wait()
+        try:
+            results[index] = fn(index)
+        except expect as exc:
+            results[index] = exc
+        except BaseException as exc:  # handed to the test's thread below
+            unexpected.append(exc)
+
+    threads = [
+        threading.Thread(target=work, args=(i,), name=f"{name}-{i}" if count > 1 else name, daemon=True)
+        for i in range(count)
+    ]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + seconds
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    stuck = [t for t in threads if t.is_alive()]
+    if stuck:
+        for thread in stuck:
+            guard.excuse(thread)  # reported here; the leak check need not repeat it
+        headline = (
+            f"{len(stuck)} of {count} threads did not finish within {seconds:g} s: they are "
+            "stuck. Where:"
+        )
+        pytest.fail(messages.stuck_report(headline, stuck, explain), pytrace=False)
+    if unexpected:
+        raise unexpected[0]
+    return results
+
+
+def finishes_within(seconds: float, fn, *args, explain: str = "", **kwargs):
+    """Call fn(*args, **kwargs) in a helper thread and return what it returns.
+
+    Its exception is raised here. If it is still running after `seconds`, the test fails
+    at once with where the call is stuck and `explain`.
+    """
+    name = f"calling {getattr(fn, '__qualname__', repr(fn))}"
+    [value] = run_together(
+        1, lambda _: fn(*args, **kwargs), seconds=seconds, explain=explain, name=name
+    )
+    return value
