@@ -184,6 +184,10 @@ class Implementation:
         object.__setattr__(self, "_module_name", module_name)
 
     def __getattr__(self, name: str):
+        if name.startswith("_") or name.startswith("pytest"):
+            # pytest inspects every module attribute while collecting; answering it would
+            # import the learner's module outside any test, where no time limit applies.
+            raise AttributeError(name)
         return getattr(load(self._module_name), name)
 
     def __setattr__(self, name: str, value) -> None:

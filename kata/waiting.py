@@ -16,7 +16,7 @@ from kata import guard, messages
 
 
 def run_together(
-    count: int, fn, *, seconds: float = 5.0, expect=(), explain: str = "", name: str = "worker"
+    count: int, fn, *, seconds: float = 2.0, expect=(), explain: str = "", name: str = "worker"
 ) -> list:
     """Start `count` threads that wait at one barrier, then each call fn(index).
 

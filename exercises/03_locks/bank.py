@@ -18,9 +18,9 @@ class InsufficientFunds(ValueError):
 class Ledger:
     """Where an account's balance is kept: think of a row in a database. Given; don't change it.
 
-    Reading takes a moment, like a round trip to a database, and while one thread waits
-    for it other threads run. That pause between reading a balance and writing the new
-    one back is the window in which an unguarded update gets lost.
+    Reading and writing each take a moment, like a round trip to a database, and while
+    one thread waits other threads run. The time between reading a balance and the new
+    one landing is the window in which an unguarded update gets lost.
     """
 
     def __init__(self, balance: int = 0, delay: float = 0.0005) -> None:
@@ -33,6 +33,7 @@ class Ledger:
         return balance
 
     def write(self, balance: int) -> None:
+        time.sleep(self.delay)
         self._balance = balance
 
 

@@ -1,6 +1,6 @@
 """Tests for 03_locks. Run them with:  pytest exercises/03_locks
 
-Every test gives the account a RecordingLedger: the same slow read as bank.Ledger (the
+Every test gives the account a RecordingLedger: as slow as bank.Ledger (the
 read-pause-write window in which unguarded updates get lost), plus a record of who
 wrote what, so a failure can say what happened.
 """
@@ -13,7 +13,7 @@ from kata import finishes_within, implementation, run_together
 bank = implementation("bank")
 
 THREADS = 4
-DEPOSITS_PER_THREAD = 25
+DEPOSITS_PER_THREAD = 10
 
 REENTRANCY = (
     "deposit_all holds the account's lock and calls deposit, which asks for the same "
@@ -24,7 +24,7 @@ REENTRANCY = (
 
 
 class RecordingLedger:
-    """Like bank.Ledger (a read pauses before it returns), and it records every write."""
+    """Like bank.Ledger (a read or a write pauses before it is done), and it records writes."""
 
     def __init__(self, balance=0, delay=0.0005):
         self._balance = balance
@@ -43,6 +43,7 @@ class RecordingLedger:
         return balance
 
     def write(self, balance):
+        time.sleep(self.delay)
         self._balance = balance
         with self._records:
             self.between_read_and_write.discard(threading.current_thread().name)
@@ -131,13 +132,14 @@ def test_deposits_and_withdrawals_share_the_lock():
             if index % 2:
                 account.withdraw(1)
             else:
-                account.deposit(1)
+                account.deposit(2)
 
     run_together(THREADS, mixed)
-    assert ledger.value == 1000, (
-        f"as many units were deposited as withdrawn, yet the ledger ends at {ledger.value}, "
-        "not 1000: withdraw and deposit must take the same lock, or one's write "
-        "overwrites the other's"
+    expected = 1000 + (THREADS // 2) * DEPOSITS_PER_THREAD * (2 - 1)
+    assert ledger.value == expected, (
+        f"half the threads deposited 2 at a time and half withdrew 1, so the ledger should "
+        f"end at {expected}; it ends at {ledger.value}. withdraw and deposit must take the "
+        "same lock, or one's write overwrites the other's."
     )
 
 
@@ -156,7 +158,7 @@ def test_deposit_all_lets_no_other_change_land_in_the_middle():
     account = bank.Account(ledger)
     batch_started = threading.Event()
     other = threading.Thread(
-        target=lambda: batch_started.wait(5) and account.deposit(1000), name="other"
+        target=lambda: batch_started.wait(5) and account.deposit(1000), name="other", daemon=True
     )
     other.start()
     deposit = account.deposit
@@ -172,10 +174,10 @@ def test_deposit_all_lets_no_other_change_land_in_the_middle():
 
     account.deposit = deposit_then_let_the_other_thread_try  # shadows the method on this account
     try:
-        finishes_within(2.0, account.deposit_all, [1] * 5, explain=REENTRANCY)
+        finishes_within(1.0, account.deposit_all, [1] * 5, explain=REENTRANCY)
     finally:
         batch_started.set()
-        other.join(5)
+    other.join(5)
     writers = [name for name, _ in ledger.writes]
     assert ledger.value == 1005, f"the ledger ends at {ledger.value}, not 1005"
     assert writers.index("other") in (0, len(writers) - 1), (

@@ -1,0 +1,115 @@
+"""Running one exercise's tests in a fresh pytest process, and reading what happened.
+
+The self-test uses this to try the stub, the solution and every mutant under each start
+method; each run is its own process so that a wrong implementation can neither hang nor
+poison the run that checks it.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kata import manifest
+
+
+@dataclass
+class Run:
+    returncode: int | None  # None: killed at the wall-clock limit
+    seconds: float
+    output: str
+    outcomes: dict[str, str] = field(default_factory=dict)  # test name -> passed/failed/...
+
+    def failed(self) -> set[str]:
+        return {name for name, outcome in self.outcomes.items() if outcome != "passed"}
+
+    def passed(self) -> set[str]:
+        return {name for name, outcome in self.outcomes.items() if outcome == "passed"}
+
+
+def run_exercise(
+    exercise: manifest.Exercise,
+    target: str | Path,
+    *,
+    start_method: str | None = None,
+    extra_args: tuple[str, ...] = (),
+    wall_seconds: float = 120.0,
+) -> Run:
+    with tempfile.TemporaryDirectory(prefix="kata-run-") as scratch:
+        report = Path(scratch) / "report.json"
+        command = [
+            sys.executable, "-m", "pytest", str(exercise.folder),
+            f"--kata-target={target}", f"--kata-report={report}",
+            "-q", "-p", "no:cacheprovider", *extra_args,
+        ]  # fmt: skip
+        if start_method:
+            command.append(f"--start-method={start_method}")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("KATA_", "PYTEST_"))}
+        started = time.monotonic()
+        process = subprocess.Popen(
+            command,
+            cwd=manifest.REPO_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,  # its own process group, so all of it can be killed
+        )
+        try:
+            output, _ = process.communicate(timeout=wall_seconds)
+            returncode = process.returncode
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            output, _ = process.communicate()
+            returncode = None
+        seconds = time.monotonic() - started
+        outcomes = {}
+        if report.exists():
+            for test in json.loads(report.read_text())["tests"]:
+                outcomes[test["nodeid"].rpartition("::")[2]] = test["outcome"]
+    return Run(returncode, seconds, output, outcomes)
+
+
+def stage(exercise: manifest.Exercise, source: Path, into: Path) -> Path:
+    """A target tree holding `source` as this exercise's module; returns the tree's root."""
+    folder = into / exercise.id
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, folder / f"{exercise.module}.py")
+    return into
+
+
+def test_names(exercise: manifest.Exercise) -> list[str]:
+    """The test functions an exercise's test file defines, read without importing it.
+
+    A test that is missing from a run's results counts as failed against this list.
+    """
+    tree = ast.parse(exercise.test_file.read_text())
+    return [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+    ]
+
+
+def mutant_expectations(path: Path) -> tuple[list[str], list[str]]:
+    """(tests that must fail, phrases the output must contain), from a mutant's docstring.
+
+    A mutant's docstring names its mistake, then 'Caught by: test_a, test_b' and
+    optionally 'Says: phrase' lines.
+    """
+    doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+    caught = re.search(r"^Caught by:\s*(.+)$", doc, re.M)
+    says = re.findall(r"^Says:\s*(.+)$", doc, re.M)
+    tests = [t.strip() for t in caught.group(1).split(",")] if caught else []
+    return tests, [s.strip() for s in says]

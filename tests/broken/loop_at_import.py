@@ -1,0 +1,3 @@
+"""An endless loop at module level: importing the module never finishes."""
+while True:
+    pass

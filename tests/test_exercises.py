@@ -1,0 +1,140 @@
+"""The self-test: every exercise in the manifest is complete, and its tests tell right from wrong.
+
+For each exercise the reference solution passes every test under every start method,
+the stub fails every test, and every known-wrong implementation in tests/mutants/ fails
+at least the tests its docstring names. Each of these runs the exercise's tests in a
+fresh pytest process (kata.runner), as a learner would.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.machinery
+import sys
+
+import pytest
+
+from kata import manifest, runner
+
+# These tests wait on whole pytest runs in subprocesses, each bounded by its own wall limit.
+pytestmark = pytest.mark.timeout(200)
+from kata.plugin import START_METHODS
+
+
+EXERCISES = manifest.exercises()
+IDS = [e.id for e in EXERCISES]
+MUTANTS = [(e, m) for e in EXERCISES for m in e.mutants]
+
+# A wrong answer should fail in about a second; this is the bound the self-test holds
+# each stub and mutant run to, with room for a loaded machine.
+WRONG_ANSWER_SECONDS = 15.0
+
+
+def describe(run: runner.Run) -> str:
+    return f"exit status {run.returncode} after {run.seconds:.1f} s; output:\n{run.output[-6000:]}"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_exercise_has_every_part(exercise):
+    for path in (exercise.folder / "README.md", exercise.folder / "hints.md", exercise.stub,
+                 exercise.test_file, exercise.solution):  # fmt: skip
+        assert path.is_file(), f"{exercise.id} is missing {path.relative_to(manifest.REPO_ROOT)}"
+    names = runner.test_names(exercise)
+    assert 4 <= len(names) <= 10, f"{exercise.id} has {len(names)} tests; the design asks for 4 to 10"
+    assert exercise.mutants, f"{exercise.id} has no mutants in tests/mutants/{exercise.id}/"
+    assert "solutions" not in exercise.test_file.read_text().replace("--kata-target solutions", ""), (
+        "exercise tests must import the implementation through kata.implementation, never from solutions/"
+    )
+
+
+def test_module_names_are_unique_and_shadow_nothing():
+    modules = [e.module for e in EXERCISES]
+    assert len(set(modules)) == len(modules), f"two exercises share a module name: {modules}"
+    ours = {str(e.folder) for e in EXERCISES} | {str(manifest.SOLUTIONS_DIR / e.id) for e in EXERCISES}
+    elsewhere = [p for p in sys.path if p not in ours and p not in ("", ".")]
+    for name in modules:
+        assert name not in sys.stdlib_module_names, f"{name} shadows a standard-library module"
+        found = importlib.machinery.PathFinder.find_spec(name, elsewhere)
+        assert found is None, f"{name} shadows an installed module: {found.origin}"
+
+
+def _public_api(path) -> dict[str, str]:
+    """Each public top-level name and method, as its signature and docstring."""
+    api = {}
+
+    def visit(nodes, prefix):
+        for node in nodes:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if node.name.startswith("_") and node.name != "__init__":
+                    continue
+                if isinstance(node, ast.ClassDef):
+                    bases = ", ".join(ast.unparse(b) for b in node.bases)
+                    api[prefix + node.name] = f"class({bases}) {ast.get_docstring(node)!r}"
+                    visit(node.body, prefix + node.name + ".")
+                else:
+                    decorators = " ".join("@" + ast.unparse(d) for d in node.decorator_list)
+                    returns = ast.unparse(node.returns) if node.returns else ""
+                    api[prefix + node.name] = (
+                        f"{decorators} ({ast.unparse(node.args)}) -> {returns} "
+                        f"{ast.get_docstring(node)!r}"
+                    )
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and not prefix:
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    if isinstance(target, ast.Name) and not target.id.startswith("_"):
+                        api[target.id] = "variable"
+
+    visit(ast.parse(path.read_text()).body, "")
+    return api
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_stub_and_solution_have_the_same_api(exercise):
+    stub, solution = _public_api(exercise.stub), _public_api(exercise.solution)
+    assert stub.keys() == solution.keys(), (
+        f"only in the stub: {sorted(stub.keys() - solution.keys())}; "
+        f"only in the solution: {sorted(solution.keys() - stub.keys())}"
+    )
+    differ = [name for name in stub if stub[name] != solution[name]]
+    assert not differ, "signature or docstring differs between stub and solution: " + ", ".join(
+        f"\n  {n}:\n    stub:     {stub[n]}\n    solution: {solution[n]}" for n in differ
+    )
+
+
+@pytest.mark.parametrize("start_method", START_METHODS)
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_solution_passes_every_test(exercise, start_method):
+    run = runner.run_exercise(exercise, "solutions", start_method=start_method)
+    expected = set(runner.test_names(exercise))
+    assert run.returncode == 0 and run.passed() == expected, (
+        f"not passed: {sorted(expected - run.passed())}; " + describe(run)
+    )
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_stub_fails_every_test(exercise):
+    run = runner.run_exercise(exercise, "exercises")
+    expected = set(runner.test_names(exercise))
+    assert run.returncode == 1 and run.failed() == expected and set(run.outcomes) == expected, (
+        f"passed against the stub: {sorted(run.passed())}; " + describe(run)
+    )
+    assert run.seconds < WRONG_ANSWER_SECONDS, "the stub should fail fast; " + describe(run)
+
+
+@pytest.mark.parametrize(
+    "exercise, mutant", MUTANTS, ids=[f"{e.id}/{m.stem}" for e, m in MUTANTS]
+)
+def test_mutant_is_caught(exercise, mutant, scratch):
+    must_fail, phrases = runner.mutant_expectations(mutant)
+    assert must_fail, f"{mutant.name}'s docstring should name the tests that catch it ('Caught by: ...')"
+    unknown = set(must_fail) - set(runner.test_names(exercise))
+    assert not unknown, f"{mutant.name} names tests that do not exist: {sorted(unknown)}"
+    target = runner.stage(exercise, mutant, scratch / exercise.id / mutant.stem)
+    run = runner.run_exercise(exercise, target)
+    assert run.returncode == 1, describe(run)
+    assert set(must_fail) <= run.failed(), (
+        f"{mutant.name} should fail {sorted(must_fail)}; it passed "
+        f"{sorted(set(must_fail) - run.failed())}. " + describe(run)
+    )
+    for phrase in phrases:
+        assert phrase in run.output, f"the failure should say {phrase!r}. " + describe(run)
+    assert run.seconds < WRONG_ANSWER_SECONDS, "a wrong answer should fail fast; " + describe(run)

@@ -1,0 +1,68 @@
+"""The harness against code that attacks the test run itself.
+
+Each case runs the 03_locks tests against a deliberately broken bank.py from
+tests/broken/ and checks the run ends in bounded time, fails with status 1, passes no
+test, says what went wrong, and leaves no process behind.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from kata import guard, manifest, runner
+
+# These tests wait on whole pytest runs in subprocesses, each bounded by its own wall limit.
+pytestmark = pytest.mark.timeout(200)
+
+BROKEN = Path(__file__).parent / "broken"
+LOCKS = next(e for e in manifest.exercises() if e.id == "03_locks")
+MARKER = "kata-harness-test-leaked-child"
+
+# case -> (phrase the output must contain, the most seconds the run may take)
+CASES = {
+    "deadlock": ("did not finish within", 30),
+    "loop_at_import": ("did not finish within the test's time limit", 15),
+    "loop_in_call": ("did not finish within 2 s", 40),
+    "swallows_everything": ("Timeout", 30),
+    "stuck_thread": ("waits-for-ever", 20),
+    "leaked_process": ("killed", 20),
+    "exit_at_import": ("os._exit(0)", 15),
+    "sys_exit_at_import": ("SystemExit(0)", 15),
+    "exit_in_call": ("os._exit(0)", 15),
+    "sys_exit_in_call": ("SystemExit(0)", 15),
+    "no_op": ("deposit returns the new balance", 15),
+}
+
+
+def processes_with(marker: str) -> list[int]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if marker.encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_broken_implementation_fails_in_bounded_time(case, scratch):
+    phrase, bound = CASES[case]
+    target = runner.stage(LOCKS, BROKEN / f"{case}.py", scratch / "broken" / case)
+    # A 2 s limit per test keeps the endless-loop cases short; the design's default is 10 s.
+    run = runner.run_exercise(LOCKS, target, extra_args=("-o", "timeout=2"), wall_seconds=bound + 30)
+    assert run.returncode is not None, f"the run hung and was killed after {run.seconds:.0f} s"
+    assert run.returncode == 1, f"exit status {run.returncode}, expected 1:\n{run.output[-4000:]}"
+    assert not run.passed(), f"tests passed against {case}: {sorted(run.passed())}"
+    assert phrase in run.output, f"the output should say {phrase!r}:\n{run.output[-4000:]}"
+    assert run.seconds < bound, f"took {run.seconds:.1f} s, more than {bound} s"
+    if Path("/proc").is_dir():
+        deadline = time.monotonic() + 5
+        while processes_with(MARKER) and time.monotonic() < deadline:
+            time.sleep(0.05)  # a killed process may take a moment to be reaped
+        left = processes_with(MARKER)
+        guard.kill(set(left))
+        assert not left, f"{case} left processes running: {left}"
