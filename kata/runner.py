@@ -113,3 +113,14 @@ def mutant_expectations(path: Path) -> tuple[list[str], list[str]]:
     says = re.findall(r"^Says:\s*(.+)$", doc, re.M)
     tests = [t.strip() for t in caught.group(1).split(",")] if caught else []
     return tests, [s.strip() for s in says]
+
+
+def load_reference(exercise_id: str, namespace: dict) -> None:
+    """Run an exercise's reference solution inside `namespace`: a mutant's or broken
+    module's globals(), so that it only restates the part it gets wrong.
+
+    The code runs in the caller's own module, so its classes and functions belong to that
+    module and pickle by its name, as multiprocessing needs.
+    """
+    exercise = next(e for e in manifest.exercises() if e.id == exercise_id)
+    exec(compile(exercise.solution.read_text(), str(exercise.solution), "exec"), namespace)

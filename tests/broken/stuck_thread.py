@@ -1,9 +1,9 @@
 """The reference account, but each one starts a non-daemon thread that waits for ever."""
 import threading
 
-from kata.manifest import SOLUTIONS_DIR
+from kata.runner import load_reference
 
-exec((SOLUTIONS_DIR / "03_locks" / "bank.py").read_text())  # the reference behaviour
+load_reference("03_locks", globals())  # the reference behaviour
 
 _never = threading.Event()
 _reference_init = Account.__init__

@@ -4,85 +4,30 @@ bank's record of the money is never updated.
 Caught by: test_deposit_and_withdraw_keep_the_balance_in_the_ledger
 """
 
-from __future__ import annotations
+from kata.runner import load_reference
 
-import threading
-import time
-from collections.abc import Iterable
+load_reference("03_locks", globals())  # everything as in the reference solution, except:
 
 
-class InsufficientFunds(ValueError):
-    """Raised by ``withdraw`` when the balance is too small; the balance is left as it was."""
+def balance(self):
+    with self._lock:
+        return getattr(self, "_cached", self._ledger.read())
 
 
-class Ledger:
-    """Where an account's balance is kept: think of a row in a database. Given; don't change it.
-
-    Reading and writing each take a moment, like a round trip to a database, and while
-    one thread waits other threads run. The time between reading a balance and the new
-    one landing is the window in which an unguarded update gets lost.
-    """
-
-    def __init__(self, balance: int = 0, delay: float = 0.0005) -> None:
-        self._balance = balance
-        self.delay = delay
-
-    def read(self) -> int:
-        balance = self._balance
-        time.sleep(self.delay)
-        return balance
-
-    def write(self, balance: int) -> None:
-        time.sleep(self.delay)
-        self._balance = balance
+def deposit(self, amount):
+    with self._lock:
+        self._cached = self.balance + amount
+        return self._cached
 
 
-class Account:
-    """A bank account whose balance lives in a ``Ledger`` and which many threads may use at once."""
+def withdraw(self, amount):
+    with self._lock:
+        if amount > self.balance:
+            raise InsufficientFunds(f"cannot withdraw {amount} from a balance of {self.balance}")
+        self._cached = self.balance - amount
+        return self._cached
 
-    def __init__(self, ledger: Ledger) -> None:
-        """Keep the ledger, and create the one lock that guards it for this account."""
-        self._ledger = ledger
-        # Re-entrant: deposit_all holds the lock while it calls deposit, which takes it again.
-        self._lock = threading.RLock()
 
-    @property
-    def balance(self) -> int:
-        """The current balance, read under the lock so no half-done batch is ever seen."""
-        with self._lock:
-            return getattr(self, "_cached", self._ledger.read())
-
-    def deposit(self, amount: int) -> int:
-        """Add ``amount`` to the balance and return the new balance.
-
-        Read the ledger, add, write it back: all three under the account's lock.
-        """
-        with self._lock:
-            self._cached = getattr(self, "_cached", self._ledger.read()) + amount
-            return self._cached
-
-    def withdraw(self, amount: int) -> int:
-        """Take ``amount`` from the balance and return the new balance.
-
-        Raise ``InsufficientFunds`` and change nothing if the balance is smaller than
-        ``amount``. The check and the change are one step under the lock: checking first
-        and changing later lets two threads both pass the check.
-        """
-        with self._lock:
-            balance = getattr(self, "_cached", self._ledger.read())
-            if amount > balance:
-                raise InsufficientFunds(f"cannot withdraw {amount} from a balance of {balance}")
-            self._cached = balance - amount
-            return self._cached
-
-    def deposit_all(self, amounts: Iterable[int]) -> int:
-        """Deposit every amount, by calling ``deposit`` for each, as one step; return the balance.
-
-        Hold the account's lock for the whole batch so that no other thread's deposit or
-        withdrawal lands between two of its amounts. ``deposit`` takes the same lock
-        again while it is held: only a re-entrant lock allows that.
-        """
-        with self._lock:
-            for amount in amounts:
-                self.deposit(amount)
-            return self._ledger.read()
+Account.balance = property(balance)
+Account.deposit = deposit
+Account.withdraw = withdraw
