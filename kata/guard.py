@@ -57,6 +57,7 @@ class TestWatch:
 
 
 _current: TestWatch | None = None
+_hook_outside_tests = threading.excepthook
 _started_at: "weakref.WeakKeyDictionary[object, str]" = weakref.WeakKeyDictionary()
 _excused: "weakref.WeakSet[threading.Thread]" = weakref.WeakSet()
 _leaked_threads: "weakref.WeakSet[threading.Thread]" = weakref.WeakSet()
@@ -104,15 +105,17 @@ def install() -> None:
 
     posix._exit = guarded_exit
 
-    previous_hook = threading.excepthook
 
-    def excepthook(args):
-        if _current is not None and args.exc_value is not None:
-            name = args.thread.name if args.thread is not None else "?"
-            _current.thread_errors.append((name, args.exc_value))
-        previous_hook(args)
+def _record_thread_error(args) -> None:
+    """threading.excepthook while a test runs: keep the exception for the test's report.
 
-    threading.excepthook = excepthook
+    It replaces, not wraps, the hook in place (pytest's own): formatting a traceback in
+    the dying thread while the main thread formats a failure has crashed CPython 3.11's
+    ast module ("AST constructor recursion depth mismatch"), and the report shows it anyway.
+    """
+    if _current is not None and args.exc_value is not None:
+        name = args.thread.name if args.thread is not None else "?"
+        _current.thread_errors.append((name, args.exc_value))
 
 
 def real_exit(status: int) -> None:
@@ -128,16 +131,21 @@ def excuse(thread: threading.Thread) -> None:
 
 
 def begin_test() -> None:
-    global _current
+    global _current, _hook_outside_tests
     _current = TestWatch(
         threads_before={t.ident for t in threading.enumerate()},
         processes_before=set(descendants()),
     )
+    # Installed per test, not once: pytest installs its own hook after plugins configure.
+    _hook_outside_tests = threading.excepthook
+    threading.excepthook = _record_thread_error
 
 
 def end_test() -> TestWatch | None:
     global _current
     watch, _current = _current, None
+    if threading.excepthook is _record_thread_error:
+        threading.excepthook = _hook_outside_tests
     return watch
 
 

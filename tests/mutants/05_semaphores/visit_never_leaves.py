@@ -1,0 +1,68 @@
+"""visit() enters and runs the errand but never leaves: every visit keeps its space,
+and once k visits are over the car park is full for good.
+
+Caught by: test_a_waiting_car_gets_in_as_soon_as_one_leaves, test_a_car_is_refused_while_every_space_is_taken, test_a_busy_day_serves_every_car_and_never_more_than_k_at_once, test_visit_returns_the_errands_result_and_always_gives_the_space_back
+Says: never came free
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class CarPark:
+    """A car park with a fixed number of spaces, used by many threads (the cars) at once.
+
+    At most ``spaces`` cars are parked at any moment; a car that arrives while every
+    space is taken waits at the gate until another car leaves.
+    """
+
+    def __init__(self, spaces: int) -> None:
+        """Create the one semaphore that counts this car park's free spaces.
+
+        Make it a ``threading.BoundedSemaphore``: besides counting, it refuses to be
+        released more often than it was acquired.
+        """
+        # Bounded: a leave() without a matching enter() raises instead of adding a space.
+        self._free = threading.BoundedSemaphore(spaces)
+
+    def enter(self, timeout: float | None = None) -> bool:
+        """Take a free space, waiting at the gate while the car park is full.
+
+        Return True once a space is taken. With a ``timeout`` (in seconds), give up if
+        no space has come free by then: take nothing and return False.
+        """
+        return self._free.acquire(timeout=timeout)
+
+    def leave(self) -> None:
+        """Give a space back, so that a car waiting at the gate can enter.
+
+        Leaving more often than cars entered is a bug in the caller: raise
+        ``ValueError`` and change nothing.
+        """
+        self._free.release()
+
+    def visit(self, errand: Callable[[], T]) -> T:
+        """Enter (waiting for a space if need be), call ``errand()`` while parked, then leave.
+
+        Return what ``errand`` returns. The space is given back however the errand ends:
+        if it raises, leave all the same and let its exception go on to the caller.
+        """
+        self.enter()
+        return errand()
+
+
+def call_later(delay: float, fn: Callable[..., object], *args: object) -> threading.Timer:
+    """Call ``fn(*args)`` once, in a thread of its own, ``delay`` seconds from now.
+
+    Return at once, with the timer already started. Calling its ``cancel()`` before the
+    delay is over calls the whole thing off: ``fn`` never runs, and the timer's thread
+    ends straight away instead of waiting out the delay.
+    """
+    timer = threading.Timer(delay, fn, args)
+    timer.start()
+    return timer
