@@ -118,7 +118,10 @@ class KataPlugin:
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_setup(self, item):
-        guard.begin_test()
+        # Only an exercise's tests run a learner's code; the self-test in tests/ starts
+        # pytest runs in the background on purpose, and they are not leaks.
+        if manifest.exercise_of_test(item.path) is not None:
+            guard.begin_test()
         return (yield)
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -1,9 +1,47 @@
-"""Shared fixtures of the repository's self-test."""
+"""Shared fixtures of the repository's self-test.
+
+Most self-tests wait on a whole pytest run in a subprocess (kata.runner). Those runs are
+started ahead, two at a time (this machine has two cores), in the order the tests were
+collected; each test then waits for its own run. A test module takes part by defining
+``planned_run(item, scratch)``, which returns (key, function) for a test that needs a run
+and None otherwise; the test gets its result with ``runs.result(key)``.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+
+PARALLEL_RUNS = 2
 
 
 @pytest.fixture(scope="session")
 def scratch(tmp_path_factory):
     """A folder for target trees the self-test lays out (mutants, broken modules)."""
     return tmp_path_factory.mktemp("targets")
+
+
+class Runs:
+    def __init__(self, session, scratch):
+        self._pool = ThreadPoolExecutor(max_workers=PARALLEL_RUNS, thread_name_prefix="selftest-run")
+        self._futures = {}
+        for item in session.items:
+            plan = getattr(item.module, "planned_run", None)
+            planned = plan(item, scratch) if plan else None
+            if planned is not None and planned[0] not in self._futures:
+                key, function = planned
+                self._futures[key] = self._pool.submit(function)
+
+    def result(self, key):
+        return self._futures[key].result()
+
+    def close(self):
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.fixture(scope="session")
+def runs(request, scratch):
+    pool = Runs(request.session, scratch)
+    yield pool
+    pool.close()

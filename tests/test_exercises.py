@@ -100,10 +100,29 @@ def test_stub_and_solution_have_the_same_api(exercise):
     )
 
 
+def planned_run(item, scratch):
+    """The pytest run a test of this module needs (see conftest.py), started ahead."""
+    params = getattr(item, "callspec", None) and item.callspec.params
+    name = item.originalname
+    if name == "test_solution_passes_every_test":
+        exercise, method = params["exercise"], params["start_method"]
+        return ("solution", exercise.id, method), lambda: runner.run_exercise(
+            exercise, "solutions", start_method=method
+        )
+    if name == "test_stub_fails_every_test":
+        exercise = params["exercise"]
+        return ("stub", exercise.id), lambda: runner.run_exercise(exercise, "exercises")
+    if name == "test_mutant_is_caught":
+        exercise, mutant = params["exercise"], params["mutant"]
+        target = runner.stage(exercise, mutant, scratch / exercise.id / mutant.stem)
+        return ("mutant", exercise.id, mutant.stem), lambda: runner.run_exercise(exercise, target)
+    return None
+
+
 @pytest.mark.parametrize("start_method", START_METHODS)
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
-def test_solution_passes_every_test(exercise, start_method):
-    run = runner.run_exercise(exercise, "solutions", start_method=start_method)
+def test_solution_passes_every_test(exercise, start_method, runs):
+    run = runs.result(("solution", exercise.id, start_method))
     expected = set(runner.test_names(exercise))
     assert run.returncode == 0 and run.passed() == expected, (
         f"not passed: {sorted(expected - run.passed())}; " + describe(run)
@@ -111,8 +130,8 @@ def test_solution_passes_every_test(exercise, start_method):
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
-def test_stub_fails_every_test(exercise):
-    run = runner.run_exercise(exercise, "exercises")
+def test_stub_fails_every_test(exercise, runs):
+    run = runs.result(("stub", exercise.id))
     expected = set(runner.test_names(exercise))
     assert run.returncode == 1 and run.failed() == expected and set(run.outcomes) == expected, (
         f"passed against the stub: {sorted(run.passed())}; " + describe(run)
@@ -123,13 +142,12 @@ def test_stub_fails_every_test(exercise):
 @pytest.mark.parametrize(
     "exercise, mutant", MUTANTS, ids=[f"{e.id}/{m.stem}" for e, m in MUTANTS]
 )
-def test_mutant_is_caught(exercise, mutant, scratch):
+def test_mutant_is_caught(exercise, mutant, runs):
     must_fail, phrases = runner.mutant_expectations(mutant)
     assert must_fail, f"{mutant.name}'s docstring should name the tests that catch it ('Caught by: ...')"
     unknown = set(must_fail) - set(runner.test_names(exercise))
     assert not unknown, f"{mutant.name} names tests that do not exist: {sorted(unknown)}"
-    target = runner.stage(exercise, mutant, scratch / exercise.id / mutant.stem)
-    run = runner.run_exercise(exercise, target)
+    run = runs.result(("mutant", exercise.id, mutant.stem))
     assert run.returncode == 1, describe(run)
     assert set(must_fail) <= run.failed(), (
         f"{mutant.name} should fail {sorted(must_fail)}; it passed "
