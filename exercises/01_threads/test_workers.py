@@ -1,0 +1,510 @@
+"""Tests for 01_threads. Run them with:  pytest exercises/01_threads
+
+The jobs the tests hand to your threads report which thread they ran in, and the
+slow ones wait on an Event the test opens, so "did it wait?" and "did it run in a
+new thread?" have exact answers. The daemon tests start a child Python, because
+only an interpreter that is exiting can show which threads hold it open.
+"""
+
+import collections
+import os
+import select
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from kata import finishes_within, implementation
+
+workers = implementation("workers")
+
+WAIT = 2.0  # the most any test waits for something that should happen at once
+CHILD_WAIT = 3.0  # the same for a child Python, whose start-up a busy machine can slow down
+
+# The names Python 2 used (currentThread, activeCount, setDaemon, getName, ...) still
+# exist but warn that they are deprecated: here, a warning from your module is an error.
+pytestmark = pytest.mark.filterwarnings("error::DeprecationWarning:workers")
+
+RUN_NOT_START = (
+    "run() calls the thread's function right here, in the thread that calls it; only "
+    "start() makes a new thread (which then calls run()). The same happens with "
+    "Thread(target=function(*args)): that calls the function while building the "
+    "Thread. Pass the function itself: Thread(target=function, args=args)."
+)
+
+
+class Call:
+    """Calls fn(*args) in a helper thread, so that the test can watch while it runs."""
+
+    def __init__(self, fn, *args, changed: threading.Condition):
+        self.changed = changed  # notified when the call returns or raises
+        self.done = False
+        self.value = None
+        self.error = None
+        self.thread = threading.Thread(target=self._run, args=(fn, args), name="caller", daemon=True)
+        self.thread.start()
+
+    def _run(self, fn, args):
+        try:
+            self.value = fn(*args)
+        except BaseException as exc:  # handed to the test by outcome()
+            self.error = exc
+        finally:
+            with self.changed:
+                self.done = True
+                self.changed.notify_all()
+
+    def outcome(self, seconds):
+        self.thread.join(seconds)
+        if self.thread.is_alive():
+            pytest.fail(f"run_workers did not return within {seconds:g} s of its workers ending")
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def test_each_worker_runs_in_its_own_thread_named_after_its_job():
+    def report(a, b):
+        return threading.current_thread().name, threading.get_ident(), a + b
+
+    jobs = {"alpha": (report, (1, 2)), "beta": (report, (10, 20))}
+    caller, results = finishes_within(
+        WAIT, lambda: (threading.get_ident(), workers.run_workers(jobs, WAIT))
+    )
+    assert isinstance(results, dict) and set(results) == {"alpha", "beta"}, (
+        f"run_workers returned {results!r}; expected a dict with a result for each job, "
+        "'alpha' and 'beta'"
+    )
+    for name, result in results.items():
+        assert isinstance(result, tuple), (
+            f"the result for {name!r} is {result!r}, not what the job returned. A Thread "
+            "throws away what its target returns: the target must keep the value somewhere "
+            "(a dict both sides can see) for run_workers to return it."
+        )
+        thread_name, ident, total = result
+        assert ident != caller, f"job {name!r} ran in the thread that called run_workers. " + RUN_NOT_START
+        assert thread_name == name, (
+            f"job {name!r} ran in a thread named {thread_name!r}: name each thread after "
+            "its job, Thread(..., name=name)"
+        )
+    assert results["alpha"][2] == 3 and results["beta"][2] == 30, (
+        "each job must be called with its own args: alpha(1, 2) returns a sum of 3 and "
+        f"beta(10, 20) of 30; they returned {results['alpha'][2]} and {results['beta'][2]}"
+    )
+
+
+def test_run_workers_starts_every_worker_then_waits_for_them_all():
+    count = 3
+    gate = threading.Event()  # the test opens it once every job is running
+    changed = threading.Condition()
+    running = []  # (job index, thread ident) of each job that has started
+
+    def job(index):
+        with changed:
+            running.append((index, threading.get_ident()))
+            changed.notify_all()
+        gate.wait(10 * WAIT)  # opened by the test as soon as it has seen what it needs
+        return index * 10
+
+    def in_caller():
+        return any(ident == call.thread.ident for _, ident in running)
+
+    jobs = {f"job-{i}": (job, (i,)) for i in range(count)}
+    # run_workers may wait far longer than the test waits for the jobs to start.
+    call = Call(workers.run_workers, jobs, 10 * WAIT, changed=changed)
+    try:
+        with changed:
+            changed.wait_for(lambda: len(running) == count or call.done or in_caller(), WAIT)
+            started, returned, ran_in_caller = len(running), call.done, in_caller()
+        if returned and isinstance(call.error, NotImplementedError):
+            raise call.error
+        assert not returned, (
+            f"run_workers {f'raised {call.error!r}' if call.error else f'returned {call.value!r}'} "
+            f"while {started} of its {count} workers were still running (each waits for "
+            "the test to let it finish). A function that starts threads must join() them "
+            "before it uses their results: until then their results do not exist yet."
+        )
+        assert not ran_in_caller, "a job ran in the thread that called run_workers. " + RUN_NOT_START
+        assert started == count, (
+            f"only {started} of {count} jobs had started after {WAIT:g} s, while the first "
+            "was still running: the workers ran one at a time, as if start() and join() "
+            "were called together for each thread. Start them all first, then join them "
+            "all: joining makes the caller wait, it does not make the threads pointless."
+        )
+    finally:
+        gate.set()
+    results = call.outcome(WAIT)
+    expected = {f"job-{i}": i * 10 for i in range(count)}
+    assert results == expected, (
+        f"run_workers returned {results!r}; expected every job's result: {expected}. A "
+        "result is missing when run_workers returns before that worker has finished: "
+        "join every thread before reading the results."
+    )
+
+
+def test_run_workers_gives_up_at_its_timeout_and_names_who_is_still_running():
+    release = threading.Event()
+    # 'stuck' ends when the test releases it, after run_workers is done (or stuck).
+    jobs = {"quick": (lambda: "done", ()), "stuck": (release.wait, (10 * WAIT,))}
+    try:
+        try:
+            result = finishes_within(
+                WAIT,
+                workers.run_workers,
+                jobs,
+                0.3,
+                explain=(
+                    "run_workers(jobs, timeout=0.3) is still waiting for 'stuck', which "
+                    "never ends on its own: join(timeout) waits at most that long, a plain "
+                    "join() waits forever."
+                ),
+            )
+        except workers.StillRunning as exc:
+            names = exc.names
+        else:
+            pytest.fail(
+                f"run_workers returned {result!r} while 'stuck' was still running (it "
+                "waits for the test to let it finish, after run_workers is done). A function "
+                "that starts threads must join() them before it returns their results. And "
+                "join(timeout) returns None whether the thread ended or the time ran out: "
+                "ask thread.is_alive() afterwards, and raise StillRunning for those alive.",
+                pytrace=False,
+            )
+    finally:
+        release.set()
+        for thread in threading.enumerate():
+            if thread.name == "stuck":
+                thread.join(WAIT)
+    assert list(names) == ["stuck"], (
+        f"StillRunning names {names!r}; only 'stuck' was still running ('quick' returned "
+        "at once): list the threads whose is_alive() is still True"
+    )
+
+
+def test_worker_subclass_runs_its_function_in_its_own_thread():
+    seen = {}
+
+    def multiply(a, b):
+        seen["thread"] = threading.current_thread()
+        return a * b
+
+    worker = workers.Worker("multiplier", multiply, 6, 7)
+    assert isinstance(worker, threading.Thread), "Worker should subclass threading.Thread"
+    assert worker.name == "multiplier", (
+        f"Worker('multiplier', ...) is named {worker.name!r}: pass the name on to "
+        "Thread.__init__ (super().__init__(name=name))"
+    )
+    assert worker.result is None and worker.error is None, "result and error start as None"
+    worker.start()
+    assert seen.get("thread") is not threading.current_thread(), (
+        "multiply ran in the thread that called start(), before start() returned: override "
+        "run(), not start(). Thread.start() makes the new thread, and the new thread calls run()."
+    )
+    worker.join(WAIT)
+    assert not worker.is_alive(), f"the worker was still running {WAIT:g} s after start()"
+    assert seen.get("thread") is worker, (
+        f"multiply ran in {seen.get('thread')!r}, not in the worker thread: start() calls "
+        "run() in the new thread, so run() is where fn(*args) belongs"
+    )
+    assert worker.result == 42, (
+        f"multiply(6, 7) returned 42 but worker.result is {worker.result!r}: run() should "
+        "keep what fn returned in self.result"
+    )
+
+
+def test_worker_keeps_the_exception_its_function_raised():
+    problem = ValueError("no luck")
+
+    def fail():
+        raise problem
+
+    worker = workers.Worker("failing", fail)
+    worker.start()
+    worker.join(WAIT)
+    assert not worker.is_alive(), f"the worker was still running {WAIT:g} s after start()"
+    assert worker.error is problem and worker.result is None, (
+        f"fn raised {problem!r}; worker.error is {worker.error!r} and worker.result is "
+        f"{worker.result!r}. An exception that ends a thread does not reach the thread "
+        "that joins it: Python hands it to threading.excepthook, which prints it, and "
+        "join() returns as if all went well. Catch it in run() and keep it in self.error."
+    )
+
+
+def test_census_sees_every_thread_of_the_process_from_the_caller():
+    hold = threading.Event()
+    others = [
+        threading.Thread(target=hold.wait, args=(WAIT,), name=f"census-{x}", daemon=True) for x in "ab"
+    ]
+    for thread in others:
+        thread.start()
+    try:
+        asker, answer = finishes_within(
+            WAIT, lambda: (threading.current_thread().name, workers.census())
+        )
+    finally:
+        hold.set()
+        for thread in others:
+            thread.join(WAIT)
+    caller, names, count = answer
+    assert caller == asker, (
+        f"census() was called from thread {asker!r} but says the caller is {caller!r}: "
+        "threading.current_thread() is the thread running the call; main_thread() is "
+        "always the one the program started with"
+    )
+    expected = {"MainThread", "census-a", "census-b", asker}
+    assert expected <= set(names), (
+        f"census() lists {sorted(names)}; it misses {sorted(expected - set(names))}. "
+        "threading.enumerate() gives every thread alive now, the main and calling "
+        "threads included"
+    )
+    assert count == len(names), (
+        f"census() counts {count} threads but names {len(names)}: threading.active_count() "
+        "counts the same threads enumerate() lists, the main thread included"
+    )
+
+
+# --- daemon and non-daemon threads, seen from a child interpreter ----------------------
+
+CHILD = """\
+import atexit, os, sys, traceback
+sys.path.insert(0, {folder!r})
+import workers
+
+try:
+    waiter = workers.start_waiter(daemon={daemon})
+except BaseException:
+    traceback.print_exc()
+    sys.stderr.flush()
+    os._exit(1)  # at once, even if a non-daemon thread was started
+# atexit functions run after Python has waited for the non-daemon threads.
+atexit.register(lambda: print("exiting; waiter", "alive" if waiter.is_alive() else "ended", flush=True))
+print("main done;", waiter.name, "is a", "daemon" if waiter.daemon else "non-daemon", "thread", flush=True)
+"""
+
+
+class Child:
+    """A child Python running CHILD, with its stdin and merged stdout/stderr as pipes."""
+
+    def __init__(self, daemon):
+        module = sys.modules[workers.start_waiter.__module__]  # the module under test
+        self.module_file = module.__file__
+        code = CHILD.format(folder=os.path.dirname(module.__file__), daemon=daemon)
+        self.process = subprocess.Popen(
+            [sys.executable, "-W", "error::DeprecationWarning:workers", "-c", code],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        self.output = b""
+        self.eof = False
+
+    def read_until(self, text, seconds):
+        """Read output until a whole line holds `text` (None: until the output ends), for
+        at most `seconds`; return all output so far."""
+        deadline = time.monotonic() + seconds
+        fd = self.process.stdout.fileno()
+        while not self.eof and (text is None or not self._has_line(text)):
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                break
+            chunk = os.read(fd, 4096)
+            self.output += chunk
+            self.eof = not chunk
+        return self.text()
+
+    def _has_line(self, text):
+        at = self.output.find(text.encode())
+        return at >= 0 and b"\n" in self.output[at:]
+
+    def exited_within(self, seconds):
+        deadline = time.monotonic() + seconds
+        self.read_until(None, seconds)  # a child that exits closes its output
+        try:
+            self.process.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            pass
+        return self.process.poll() is not None
+
+    def text(self):
+        return self.output.decode(errors="replace")
+
+    def check_started(self, daemon):
+        """Fail the test, saying why, if the child did not get past start_waiter()."""
+        output = self.text()
+        if "main done" in output:
+            return output
+        if "Traceback" in output:
+            if output.strip().splitlines()[-1].startswith("NotImplementedError"):
+                pytest.fail(
+                    f"TODO: start_waiter() in {os.path.relpath(self.module_file)} is not written "
+                    "yet (it raises NotImplementedError).",
+                    pytrace=False,
+                )
+            pytest.fail(f"start_waiter(daemon={daemon}) failed in the child Python:\n{output}", pytrace=False)
+        pytest.fail(
+            f"the child Python never got past start_waiter(daemon={daemon}): it should start "
+            f"the thread and return at once, not wait for it. The child printed:\n{output}",
+            pytrace=False,
+        )
+
+    def kill(self):
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self.process.stdin.close()
+        self.process.stdout.close()
+
+
+def test_a_daemon_thread_does_not_keep_the_interpreter_alive():
+    child = Child(daemon=True)
+    try:
+        # The waiter blocks on stdin, which stays open: it never gets its line.
+        exited = child.exited_within(CHILD_WAIT)
+        output = child.check_started(daemon=True)
+        assert exited, (
+            f"the child's main code had ended, yet {CHILD_WAIT:g} s later it was still running, "
+            "held open by the waiter blocked on its stdin: that thread was not a daemon. "
+            "Python exits when no non-daemon threads are left; pass daemon=True to "
+            f"Thread() (before start()). The child printed:\n{output}"
+        )
+        assert "is a daemon thread" in output and "exiting; waiter alive" in output, (
+            f"expected a daemon thread still blocked when Python exited; the child printed:\n{output}"
+        )
+        assert child.process.returncode == 0, f"the child failed:\n{output}"
+    finally:
+        child.kill()
+
+
+def test_a_non_daemon_thread_keeps_the_interpreter_alive_until_it_ends():
+    child = Child(daemon=False)
+    try:
+        child.read_until("main done", CHILD_WAIT)
+        output = child.check_started(daemon=False)
+        assert "is a non-daemon thread" in output, (
+            "start_waiter(daemon=False) returned a daemon thread: nothing would wait for "
+            f"it when the program ends. The child printed:\n{output}"
+        )
+        assert child.process.poll() is None and "exiting" not in output, (
+            "the child's main code ended and the child exited at once, although its "
+            f"waiter thread had not got its line yet. The child printed:\n{output}"
+        )
+        child.process.stdin.write(b"go on\n")  # the line the waiter is waiting for
+        child.process.stdin.close()
+        exited = child.exited_within(CHILD_WAIT)
+        output = child.text()
+        assert exited and child.process.returncode == 0, (
+            f"the waiter got its line, but the child did not exit cleanly within {CHILD_WAIT:g} s "
+            f"(exit status {child.process.poll()}). The child printed:\n{output}"
+        )
+        assert "exiting; waiter ended" in output, (
+            "Python should have waited for the non-daemon waiter before exiting; the child "
+            f"printed:\n{output}"
+        )
+    finally:
+        child.kill()
+
+
+# --- a profiler and a trace function for every new thread -----------------------------
+
+
+@pytest.fixture
+def hooks_restored():
+    """Whatever a test installs as trace or profile function is gone after it."""
+    saved = (sys.gettrace(), sys.getprofile(), threading.gettrace(), threading.getprofile())
+    try:
+        yield
+    finally:
+        sys.settrace(saved[0])
+        sys.setprofile(saved[1])
+        threading.settrace(saved[2])
+        threading.setprofile(saved[3])
+
+
+def outer():
+    return inner() + 1
+
+
+def inner():
+    return 1
+
+
+def three_lines():
+    first = 1
+    second = 2
+    return first + second
+
+
+def run_in_thread(name, fn):
+    thread = threading.Thread(target=fn, name=name, daemon=True)
+    thread.start()
+    thread.join(WAIT)
+    assert not thread.is_alive(), f"thread {name!r} did not finish within {WAIT:g} s"
+
+
+def test_recording_calls_profiles_threads_started_in_the_block(hooks_restored):
+    def previous_profiler(frame, event, arg):
+        return None
+
+    threading.setprofile(previous_profiler)
+    calls = []
+    with workers.recording_calls(calls):
+        run_in_thread("profiled", outer)
+    run_in_thread("after", outer)
+    seen = [function for thread, function in calls if thread == "profiled"]
+    assert "outer" in seen and "inner" in seen, (
+        f"a thread named 'profiled', started inside the block, called outer() and inner(), "
+        f"but calls holds {calls[:8]!r}{' ...' if len(calls) > 8 else ''}. "
+        "threading.setprofile installs the profiler in every thread started afterwards; "
+        "sys.setprofile only in the thread that calls it. Record (thread name, "
+        "frame.f_code.co_name) on each 'call' event."
+    )
+    assert not [c for c in calls if c[0] == "after"], (
+        "a thread started after the block was still profiled: put the previous "
+        "profiler back when the block ends"
+    )
+    assert threading.getprofile() is previous_profiler, (
+        f"after the block threading.getprofile() is {threading.getprofile()!r}, not the "
+        "profiler installed before it: save threading.getprofile() first, and restore "
+        "it when the block ends"
+    )
+
+
+def test_counting_lines_traces_each_line_of_threads_started_in_the_block(hooks_restored):
+    def previous_tracer(frame, event, arg):
+        return None
+
+    threading.settrace(previous_tracer)
+    counts = collections.Counter()
+    with pytest.raises(LookupError):
+        with workers.counting_lines(counts):
+            run_in_thread("traced", three_lines)
+            raise LookupError("the block ends by an exception")
+    run_in_thread("after", outer)
+    elsewhere = sorted(set(counts) - {"three_lines", "run", "_delete", "outer", "inner"})
+    assert counts["three_lines"] == 3, (
+        f"three_lines() runs 3 lines in a thread started inside the block; counts says "
+        f"{counts['three_lines']}"
+        + (
+            f", and it counted lines of {', '.join(elsewhere[:5])}{' ...' if len(elsewhere) > 5 else ''}, "
+            "which ran in the test's own thread. sys.settrace traces only the thread that "
+            "calls it; threading.settrace installs the trace function in every thread "
+            "started afterwards. "
+            if elsewhere
+            else ". "
+        )
+        + "The trace function is called with 'call' as each function starts; to receive "
+        "that function's 'line' events it must return a local trace function (which "
+        "returns itself each time). Count the 'line' events, not the 'call' events."
+    )
+    assert counts["outer"] == 0 and counts["inner"] == 0, (
+        f"a thread started after the block was still traced (counts: {dict(counts)}): put "
+        "the previous trace function back when the block ends, even when it ends by an "
+        "exception (try/finally around the yield)"
+    )
+    assert threading.gettrace() is previous_tracer, (
+        f"after the block threading.gettrace() is {threading.gettrace()!r}, not the trace "
+        "function installed before it: save threading.gettrace() first, and restore it "
+        "in a finally clause when the block ends"
+    )

@@ -1,0 +1,96 @@
+"""01_threads: start threads, name them, wait for them, and watch them.
+
+Read README.md in this folder, then replace each ``raise NotImplementedError`` below.
+Check your work with:  pytest exercises/01_threads
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+
+
+class StillRunning(TimeoutError):
+    """Raised by ``run_workers`` when workers are still running at its deadline; ``names`` lists them."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__("still running after the timeout: " + ", ".join(names))
+        self.names = names
+
+
+def run_workers(
+    jobs: Mapping[str, tuple[Callable[..., object], tuple]], timeout: float
+) -> dict[str, object]:
+    """Run every job in a thread of its own; return what each returned, by job name.
+
+    ``jobs`` maps a name to ``(function, args)``. Start one thread per job, named after
+    the job, that calls ``function(*args)``; start them all before waiting for any. Then
+    wait for them, for at most ``timeout`` seconds in all. If some are still running at
+    that point, raise ``StillRunning`` with the names of those (and only those). Else
+    return ``{name: what function(*args) returned}``.
+    """
+    raise NotImplementedError
+
+
+class Worker(threading.Thread):
+    """A thread that calls ``fn(*args)`` and keeps what it returned or what it raised."""
+
+    def __init__(self, name: str, fn: Callable[..., object], *args: object) -> None:
+        """Set the thread up with this name (``Thread.__init__`` first) and remember ``fn``
+        and ``args``. ``result`` and ``error`` start as None.
+        """
+        raise NotImplementedError
+
+    def run(self) -> None:
+        """What the new thread runs once ``start()`` is called: call ``fn(*args)``; keep its
+        return value in ``result``, or the exception it raised in ``error``.
+        """
+        raise NotImplementedError
+
+
+def census() -> tuple[str, list[str], int]:
+    """What the calling thread sees of its process's threads.
+
+    Return (the calling thread's name, the names of all threads alive now, how many
+    threads are alive now). The main thread and the calling thread count too.
+    """
+    raise NotImplementedError
+
+
+def start_waiter(daemon: bool) -> threading.Thread:
+    """Start a thread named "waiter" that reads one line from standard input, then ends.
+
+    Make it a daemon thread if ``daemon`` is true. Return the started thread at once,
+    without waiting for it. (The tests call this in a child interpreter, and watch
+    whether the thread keeps that interpreter from exiting.)
+    """
+    raise NotImplementedError
+
+
+@contextmanager
+def recording_calls(calls: list[tuple[str, str]]) -> Iterator[None]:
+    """In the ``with`` block, every thread started from then on appends ``(thread name,
+    function name)`` to ``calls`` for each Python function it calls.
+
+    Install a profiler for new threads with ``threading.setprofile``; it acts on "call"
+    events. When the block ends, even by an exception, put back the profiler that was
+    installed before.
+    """
+    raise NotImplementedError
+
+
+@contextmanager
+def counting_lines(counts: Counter[str]) -> Iterator[None]:
+    """In the ``with`` block, every thread started from then on adds 1 to
+    ``counts[function name]`` for each line of Python it runs.
+
+    Install a trace function for new threads with ``threading.settrace``. It is called
+    with "call" as each function starts; to be told of that function's "line" events it
+    must return a local trace function, which in turn returns itself. When the block
+    ends, even by an exception, put back the trace function that was installed before.
+    """
+    raise NotImplementedError
