@@ -14,7 +14,7 @@ bank = implementation("bank")
 
 THREADS = 4
 DEPOSITS_PER_THREAD = 10
-OVERDRAW_ROUNDS = 10
+OVERDRAW_ROUNDS = 30
 
 REENTRANCY = (
     "deposit_all holds the account's lock and calls deposit, which asks for the same "
@@ -114,18 +114,33 @@ def test_concurrent_deposits_lose_no_update():
 def test_concurrent_withdrawals_never_overdraw():
     # A thread that checks, lets go of the lock and takes it again to withdraw usually
     # gets it back before anyone else can (locks are not fair), so one round may run the
-    # threads in turn and show nothing: try several.
-    for _ in range(OVERDRAW_ROUNDS):
-        ledger = RecordingLedger(100, delay=0.0001)
-        account = bank.Account(ledger)
-        results = run_together(THREADS, lambda _: account.withdraw(40), expect=bank.InsufficientFunds)
-        succeeded = [r for r in results if not isinstance(r, BaseException)]
-        assert len(succeeded) == 2 and ledger.value == 20, (
-            f"{THREADS} threads each withdrew 40 from a balance of 100: {len(succeeded)} "
-            f"succeeded and the ledger ends at {ledger.value}; exactly 2 should succeed, "
-            "leaving 20. Two threads both saw enough money before either took it. Check the "
-            "balance and change it inside one hold of the lock, never check first and lock later."
+    # threads in turn and show nothing: play several rounds, each on a fresh account.
+    ledgers = [RecordingLedger(100, delay=0.0001) for _ in range(OVERDRAW_ROUNDS)]
+    accounts = [bank.Account(ledger) for ledger in ledgers]
+    next_round = threading.Barrier(THREADS, timeout=2.0)
+
+    def withdraw_each_round(_):
+        refused = 0
+        for account in accounts:
+            next_round.wait()
+            try:
+                account.withdraw(40)
+            except bank.InsufficientFunds:
+                refused += 1
+        return refused
+
+    refusals = run_together(THREADS, withdraw_each_round)
+    for ledger in ledgers:
+        assert ledger.value == 20, (
+            f"{THREADS} threads each withdrew 40 from a balance of 100 and the ledger ends "
+            f"at {ledger.value}; exactly 2 should succeed, leaving 20. Two threads both saw "
+            "enough money before either took it. Check the balance and change it inside "
+            "one hold of the lock, never check first and lock later."
         )
+    assert sum(refusals) == (THREADS - 2) * OVERDRAW_ROUNDS, (
+        f"{sum(refusals)} withdrawals were refused over {OVERDRAW_ROUNDS} rounds; "
+        f"expected {THREADS - 2} refusals in each round"
+    )
 
 
 def test_deposits_and_withdrawals_share_the_lock():
@@ -174,7 +189,7 @@ def test_deposit_all_lets_no_other_change_land_in_the_middle():
             # Between two amounts of the batch: if deposit_all still holds the lock, the
             # other thread cannot write now. If it does not, it writes within moments.
             batch_started.set()
-            ledger.wait_for_write_by("other", timeout=0.2)
+            ledger.wait_for_write_by("other", timeout=0.1)
         return balance
 
     account.deposit = deposit_then_let_the_other_thread_try  # shadows the method on this account

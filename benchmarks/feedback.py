@@ -1,0 +1,72 @@
+"""Feedback latency: how long a learner waits for `pytest exercises/NN_name`.
+
+For each exercise, the wall time of its tests against the reference solution and against
+the stub, as a ratio to a one-test trivial pytest run measured in the same session
+(ratios hold on a noisy machine; absolute times do not). Flags any ratio over the
+target. Run from the repository root:
+
+    python -m benchmarks.feedback [--repeat 7] [--target-ratio 3] [EXERCISE_ID ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from kata import manifest
+
+
+def wall(command: list[str], cwd: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("exercises", nargs="*", help="exercise ids (default: all)")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--target-ratio", type=float, default=3.0)
+    args = parser.parse_args()
+    chosen = [e for e in manifest.exercises() if not args.exercises or e.id in args.exercises]
+    pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    with tempfile.TemporaryDirectory() as scratch:
+        trivial_file = Path(scratch, "test_trivial.py")
+        trivial_file.write_text("def test_trivial():\n    assert True\n")
+        commands = {("trivial", ""): (pytest + [str(trivial_file)], Path(scratch))}
+        for exercise in chosen:
+            for target in ("solutions", "exercises"):
+                commands[(exercise.id, target)] = (
+                    pytest + [str(exercise.folder), f"--kata-target={target}"],
+                    manifest.REPO_ROOT,
+                )
+        times: dict[tuple[str, str], list[float]] = {key: [] for key in commands}
+        for _ in range(args.repeat):  # interleaved, so a burst of load hits every row alike
+            for key, (command, cwd) in commands.items():
+                times[key].append(wall(command, cwd))
+    base = statistics.median(times[("trivial", "")])
+    print(f"trivial one-test pytest run: median {base:.3f} s over {args.repeat} runs")
+    print(f"{'exercise':<16}{'solution':>18}{'stub':>18}")
+    over = []
+    for exercise in chosen:
+        cells = []
+        for target in ("solutions", "exercises"):
+            median = statistics.median(times[(exercise.id, target)])
+            ratio = median / base
+            flag = " !" if ratio > args.target_ratio else "  "
+            if ratio > args.target_ratio:
+                over.append(f"{exercise.id} ({target})")
+            cells.append(f"{median:6.3f} s {ratio:4.1f}x{flag}")
+        print(f"{exercise.id:<16}{cells[0]:>18}{cells[1]:>18}")
+    if over:
+        print(f"over {args.target_ratio:g}x the trivial run: {', '.join(over)}")
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,487 @@
+"""Tests for 04_events. Run them with:  pytest exercises/04_events
+
+The gate tests send a crowd of worker threads to a StartingGate. Each worker says when
+it has reached the gate (just before it calls wait) and when it got through, so a test
+knows that every worker had its chance to pass before it checks that none did. Waiting
+is measured as the operating system sees it: the CPU time the waiting threads burn,
+and how often they are woken up while nothing has happened.
+"""
+
+from __future__ import annotations
+
+import linecache
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from kata import finishes_within, implementation
+
+gate = implementation("gate")
+
+WORKERS = 4
+TRIALS = 5  # a timing check is decided by the majority of up to this many short trials
+PROMPT = 0.03  # seconds: a woken thread is running again long before this, even on a busy machine
+BUSY = 0.10  # waiting threads that use more CPU than this share of the time are not asleep
+EARLY_WINDOW = 0.1  # how long workers at a closed gate get to (wrongly) pass
+IDLE_WINDOW = 0.2  # how long waiting workers are watched for wake-ups
+LOOP_WINDOW = 0.15  # how long a pausing loop is watched for wake-ups
+
+SLEEP_AND_CHECK = (
+    "That is sleep-and-check: a waiter that sleeps a while, looks at a flag and sleeps "
+    "again. With long sleeps it notices late; with short ones it wakes hundreds of times "
+    "a second for nothing."
+)
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+class Crowd:
+    """WORKERS threads that each reach the gate, call gate.wait() and record when they pass."""
+
+    def __init__(self, the_gate, count: int = WORKERS):
+        self.gate = the_gate
+        self.count = count
+        self.changed = threading.Condition()
+        self.arrived: dict[str, float] = {}  # worker -> when it reached the gate
+        self.passed: dict[str, float] = {}  # worker -> when its wait() returned
+        self.returned: dict[str, object] = {}  # worker -> what its wait() returned
+        self.cpu: dict[str, float] = {}  # worker -> CPU time its thread used inside wait()
+        self.native_ids: dict[str, int] = {}
+        self.errors: list[BaseException] = []
+        self.opened_at: float | None = None
+        self.threads = [
+            threading.Thread(target=self._work, name=f"worker-{i}", daemon=True)
+            for i in range(count)
+        ]
+
+    def __enter__(self):
+        # Hand the GIL round more often while the crowd waits: a gate that busy-waits
+        # holds it most of the time and would otherwise slow this test to a crawl.
+        self.switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(0.0002)
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            self.gate.open()  # let everybody go home, whatever the test found
+        except BaseException:
+            pass
+        # After a failure, threads still held are the failure's business, not a reason to wait.
+        deadline = time.monotonic() + (1.0 if exc_type is None else 0.1)
+        for thread in self.threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        sys.setswitchinterval(self.switch_interval)
+
+    def _work(self):
+        name = threading.current_thread().name
+        with self.changed:
+            self.native_ids[name] = threading.get_native_id()
+            self.arrived[name] = time.monotonic()
+            self.changed.notify_all()
+        cpu_before = time.thread_time()
+        try:
+            result = self.gate.wait()
+        except BaseException as exc:  # handed to the test's thread by wait_until
+            with self.changed:
+                self.errors.append(exc)
+                self.changed.notify_all()
+            return
+        cpu = time.thread_time() - cpu_before
+        with self.changed:
+            self.passed[name] = time.monotonic()
+            self.returned[name] = result
+            self.cpu[name] = cpu
+            self.changed.notify_all()
+
+    def wait_until(self, predicate, timeout: float) -> bool:
+        with self.changed:
+            happened = self.changed.wait_for(lambda: self.errors or predicate(), timeout)
+        if self.errors:
+            raise self.errors[0]
+        return bool(happened)
+
+    def all_at_the_gate(self) -> None:
+        if not self.wait_until(lambda: len(self.arrived) == self.count, 2.0):
+            pytest.fail(f"only {len(self.arrived)} of {self.count} worker threads started")
+
+    def open(self) -> None:
+        self.opened_at = time.monotonic()
+        self.gate.open()
+
+    def everyone_passes(self, seconds: float = 0.5) -> None:
+        """Fail unless every worker is through the gate within `seconds` of open()."""
+        if not self.wait_until(lambda: len(self.passed) == self.count, seconds):
+            pytest.fail(
+                f"{self.count - len(self.passed)} of {self.count} workers were still held "
+                f"{seconds:g} s after the gate was opened:\n{self.timeline()}\nopen() must "
+                "let every waiting thread through at once, not one of them (Condition."
+                "notify wakes one waiter, notify_all all of them), and not a sleep later "
+                "(a waiter that sleeps between looks at a flag passes only when it wakes).",
+                pytrace=False,
+            )
+
+    def timeline(self) -> str:
+        """What happened when, as lines of '+ms  worker-n  event'."""
+        with self.changed:
+            events = [(t, f"{n} reaches the gate") for n, t in self.arrived.items()]
+            events += [(t, f"{n} passes") for n, t in self.passed.items()]
+        if self.opened_at is not None:
+            events.append((self.opened_at, "open() is called"))
+        events.sort()
+        start = events[0][0]
+        lines = [f"  {1000 * (t - start):8.1f} ms  {what}" for t, what in events]
+        held = [n for n in self.arrived if n not in self.passed]
+        if held:
+            lines.append(f"  still waiting: {', '.join(sorted(held))}")
+        return "\n".join(lines)
+
+
+def wakeups(native_id: int) -> int | None:
+    """How often the OS has put this thread on a CPU so far (None where /proc can't say)."""
+    try:
+        status = Path(f"/proc/self/task/{native_id}/status").read_text()
+    except OSError:
+        return None
+    return sum(
+        int(line.split()[1])
+        for line in status.splitlines()
+        if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"))
+    )
+
+
+def watch_sleepers(native_ids, seconds: float):
+    """Block this thread for `seconds`; return (the window as measured, how often each of
+    the threads was woken up in it), the second None where /proc cannot tell (not Linux)."""
+    before = [wakeups(i) for i in native_ids]
+    started = time.monotonic()
+    threading.Event().wait(seconds)  # this thread sleeps too: the window is theirs
+    window = time.monotonic() - started
+    after = [wakeups(i) for i in native_ids]
+    if None in before or None in after:
+        return window, None
+    return window, [a - b for a, b in zip(after, before)]
+
+
+def decided(delays: list[float]) -> bool:
+    """Has a majority of TRIALS trials come out the same side of PROMPT yet?"""
+    slow = sum(d >= PROMPT for d in delays)
+    return max(slow, len(delays) - slow) > TRIALS // 2
+
+
+def ms(delays: list[float]) -> str:
+    return ", ".join(f"{1000 * d:.1f}" for d in delays) + " ms"
+
+
+def where(thread: threading.Thread) -> str:
+    """The innermost line of the module under test that the thread is running."""
+    frame = sys._current_frames().get(thread.ident)
+    while frame is not None:
+        code = frame.f_code
+        if Path(code.co_filename).name == "gate.py":
+            line = linecache.getline(code.co_filename, frame.f_lineno).strip()
+            return f"gate.py:{frame.f_lineno} in {code.co_name}: {line}"
+        frame = frame.f_back
+    return "(not in gate.py)"
+
+
+class Loop:
+    """repeat_until_stopped(stop, step, pause) running in a thread of its own.
+
+    Its step records when it was called, in wall time and in the thread's CPU time, so
+    the CPU the loop burns while it pauses can be measured from inside its own thread.
+    """
+
+    def __init__(self, stop: threading.Event, pause: float):
+        self.stop = stop
+        self.steps = 0
+        self.changed = threading.Condition()
+        self.error: BaseException | None = None
+        self.result = self.native_id = None
+        self.stepped_at = self.stepped_cpu = None  # wall and CPU clocks at the last step
+        self.ended_at = self.ended_cpu = None  # ... and when repeat_until_stopped returned
+        self.thread = threading.Thread(target=self._run, args=(pause,), name="loop", daemon=True)
+        self.thread.start()
+
+    def _step(self):
+        with self.changed:
+            self.steps += 1
+            self.stepped_at, self.stepped_cpu = time.monotonic(), time.thread_time()
+            self.changed.notify_all()
+
+    def _run(self, pause):
+        self.native_id = threading.get_native_id()
+        try:
+            self.result = gate.repeat_until_stopped(self.stop, self._step, pause)
+        except BaseException as exc:  # handed to the test's thread below
+            self.error = exc
+        ended_cpu = time.thread_time()
+        with self.changed:
+            self.ended_at, self.ended_cpu = time.monotonic(), ended_cpu
+            self.changed.notify_all()
+
+    def _wait_for(self, predicate, timeout: float) -> bool:
+        with self.changed:
+            self.changed.wait_for(lambda: self.ended_at is not None or predicate(), timeout)
+            if self.error is not None:
+                raise self.error
+            return predicate()
+
+    def first_step(self) -> None:
+        if self._wait_for(lambda: self.steps >= 1, 1.0):
+            return
+        self.stop.set()
+        if self.ended_at is not None:
+            pytest.fail(
+                f"repeat_until_stopped returned {self.result!r} without calling step once, "
+                "though stop was not set: it should call step until stop is set",
+                pytrace=False,
+            )
+        pytest.fail(
+            "step was not called within 1 s of starting the loop, and stop was not set; "
+            "the first call should come at once (the pause goes between two calls, not "
+            "before the first)",
+            pytrace=False,
+        )
+
+    def ends_within(self, seconds: float) -> None:
+        if not self._wait_for(lambda: self.ended_at is not None, seconds):
+            pytest.fail(
+                f"the loop was still running {seconds:g} s after stop was set; it is at "
+                f"{where(self.thread)}. A loop that pauses with time.sleep(pause) sleeps out "
+                "the whole pause (30 s here) before it looks at stop again: time.sleep cannot "
+                "be cut short. Pause by waiting on stop with a timeout instead; that wait "
+                "returns the moment stop is set.",
+                pytrace=False,
+            )
+
+
+# --- the starting gate ------------------------------------------------------------------
+
+
+def test_no_worker_passes_the_closed_gate():
+    the_gate = gate.StartingGate()
+    with Crowd(the_gate) as crowd:
+        crowd.all_at_the_gate()
+        passed_early = crowd.wait_until(lambda: crowd.passed, EARLY_WINDOW)
+        assert not passed_early, (
+            f"workers went through the gate before anyone opened it:\n{crowd.timeline()}\n"
+            "A new gate is closed, and wait() blocks until open() is called. A threading."
+            "Event starts with its flag false; wait() on it blocks (is_set() only looks)."
+        )
+        crowd.open()
+        crowd.everyone_passes()
+        assert all(r is True for r in crowd.returned.values()), (
+            f"wait() returned {sorted(set(map(repr, crowd.returned.values())))} once the "
+            "gate was open; it should return True"
+        )
+
+
+def test_waiting_workers_sleep_until_the_gate_opens():
+    the_gate = gate.StartingGate()
+    with Crowd(the_gate) as crowd:
+        crowd.all_at_the_gate()
+        ids = [crowd.native_ids[t.name] for t in crowd.threads]
+        window, woke = watch_sleepers(ids, IDLE_WINDOW)
+        crowd.open()
+        shut = crowd.opened_at - min(crowd.arrived.values())
+        crowd.everyone_passes()
+        cpu = sum(crowd.cpu.values())
+        assert cpu < BUSY * shut, (
+            f"while the gate was shut for {shut * 1000:.0f} ms, the {WORKERS} waiting "
+            f"workers burnt {cpu * 1000:.0f} ms of CPU inside wait() ({100 * cpu / shut:.0f}% "
+            "of a core; a sleeping thread uses almost none). That is busy-waiting: a loop "
+            "that checks a flag again and again (with no sleep, or naps so short it comes "
+            "to the same). It keeps a CPU busy for nothing and, holding the GIL, slows down "
+            "the very thread that would open the gate. A waiting thread should block "
+            "(Event.wait()) and sleep until open() wakes it."
+        )
+        if woke is not None:  # Linux tells how often each thread ran; elsewhere, skip this
+            assert min(woke) <= 2, (
+                f"in {window * 1000:.0f} ms while the gate was shut, every waiting worker was "
+                f"woken up {min(woke)} times or more (per worker: {woke}), though nothing "
+                f"happened. {SLEEP_AND_CHECK} A thread blocked in Event.wait() (or "
+                "Condition.wait()) is not woken until set() (or notify) is called."
+            )
+
+
+def test_opening_releases_every_waiting_worker_at_once():
+    delays = []
+    while not decided(delays):
+        the_gate = gate.StartingGate()
+        with Crowd(the_gate) as crowd:
+            crowd.all_at_the_gate()
+            crowd.open()  # at once: the workers have only just begun to wait
+            crowd.everyone_passes()
+            delays.append(max(crowd.passed.values()) - crowd.opened_at)
+    slow = [d for d in delays if d >= PROMPT]
+    assert len(slow) <= TRIALS // 2, (
+        f"opened just after {WORKERS} workers arrived, the gate let the last of them "
+        f"through {ms(delays)} after open() ({len(delays)} tries). A thread woken by "
+        f"open() runs again within a millisecond or two. {SLEEP_AND_CHECK}"
+    )
+
+
+def test_wait_with_a_timeout_returns_false_while_the_gate_is_shut():
+    the_gate = gate.StartingGate()
+
+    def timed_wait(timeout):
+        started = time.monotonic()
+        result = the_gate.wait(timeout)
+        return result, time.monotonic() - started
+
+    result, took = finishes_within(
+        1.0,
+        timed_wait,
+        0.05,
+        explain="wait(0.05) on a closed gate should give up after 0.05 s and return False; "
+        "it is still waiting. Pass the timeout on to the wait that blocks.",
+    )
+    assert result is False, f"wait(0.05) on a closed gate returned {result!r}, not False"
+    assert took >= 0.045, (
+        f"wait(0.05) on a closed gate returned after {took * 1000:.1f} ms: it should wait "
+        "the whole 50 ms for the gate to open before it gives up"
+    )
+    the_gate.open()
+    late = finishes_within(
+        1.0,
+        the_gate.wait,
+        0.05,
+        explain="the gate is open: a thread that arrives now should pass at once",
+    )
+    assert late is True, (
+        f"wait(0.05) on an open gate returned {late!r}, not True: a thread that arrives "
+        "after open() must pass too. The gate must remember that it is open (an Event's "
+        "flag stays true until clear()); waking the threads that wait at the moment is "
+        "not enough."
+    )
+    assert finishes_within(1.0, the_gate.wait, explain="the gate is open") is True
+
+
+def test_close_holds_workers_again():
+    the_gate = gate.StartingGate()
+    assert the_gate.is_open is False, "a new gate should be closed: is_open is False"
+    the_gate.open()
+    assert the_gate.is_open is True, "after open(), is_open should be True"
+    the_gate.close()
+    assert the_gate.is_open is False, "after close(), is_open should be False again"
+    result = finishes_within(1.0, the_gate.wait, 0.05, explain="the gate was closed again")
+    assert result is False, (
+        f"after open() and then close(), wait(0.05) returned {result!r}: the gate let a "
+        "thread through though it was closed again. close() should clear the flag that "
+        "open() set (Event.clear())."
+    )
+    the_gate.open()
+    assert finishes_within(1.0, the_gate.wait, 0.05, explain="the gate was reopened") is True, (
+        "after close() and open() again, wait(0.05) should return True"
+    )
+
+
+# --- the stop signal --------------------------------------------------------------------
+
+
+def test_a_stop_signal_ends_the_pause_at_once():
+    delays = []
+    while not decided(delays):
+        stop = threading.Event()
+        loop = Loop(stop, pause=30.0)
+        loop.first_step()  # the loop has just begun its 30 s pause
+        stopped_at = time.monotonic()
+        stop.set()
+        loop.ends_within(0.5)
+        assert loop.steps == 1 and loop.result == 1, (
+            f"stop was set during the pause after the first step; the loop called step "
+            f"{loop.steps} times and returned {loop.result!r}, expected 1 and 1"
+        )
+        delays.append(loop.ended_at - stopped_at)
+    slow = [d for d in delays if d >= PROMPT]
+    assert len(slow) <= TRIALS // 2, (
+        f"the loop ended {ms(delays)} after stop was set ({len(delays)} tries); waiting on "
+        "stop, it would end within a millisecond or two. It seems to sleep in slices and "
+        "look at stop in between, so it notices a stop up to a slice late. Pause with "
+        "stop.wait(pause): it returns True the moment stop is set, and False when the "
+        "pause is over."
+    )
+
+
+def test_a_pausing_loop_burns_no_cpu_and_sleeps():
+    stop = threading.Event()
+    loop = Loop(stop, pause=30.0)
+    try:
+        loop.first_step()  # the loop has just begun its 30 s pause
+        window, woke = watch_sleepers([loop.native_id], LOOP_WINDOW)
+    finally:
+        stop.set()
+    loop.ends_within(0.5)
+    paused = loop.ended_at - loop.stepped_at
+    cpu = loop.ended_cpu - loop.stepped_cpu
+    assert cpu < BUSY * paused, (
+        f"in {paused * 1000:.0f} ms of pausing the loop burnt {cpu * 1000:.0f} ms of CPU "
+        f"({100 * cpu / paused:.0f}% of a core): it is busy-waiting, checking the clock and "
+        "stop over and over, instead of sleeping. stop.wait(pause) sleeps and still wakes "
+        "the moment stop is set."
+    )
+    if woke is not None:  # Linux tells how often the thread ran; elsewhere, skip this
+        assert woke[0] <= 3, (
+            f"in {window * 1000:.0f} ms of its pause the loop's thread was woken up "
+            f"{woke[0]} times, though nothing happened: it sleeps in short slices and looks "
+            "at stop in between. stop.wait(pause) sleeps the whole pause in one go and "
+            "still wakes the moment stop is set."
+        )
+
+
+def test_the_loop_looks_at_stop_before_every_step():
+    stop = threading.Event()
+    stop.set()
+    calls = []
+    count = finishes_within(
+        1.0, gate.repeat_until_stopped, stop, lambda: calls.append(1), 0.0,
+        explain="stop was set before the loop started: it should return at once",
+    )  # fmt: skip
+    assert calls == [] and count == 0, (
+        f"stop was set before the loop started, yet step was called {len(calls)} times "
+        f"(and {count!r} returned): look at stop before each call, including the first"
+    )
+
+    stop = threading.Event()
+
+    def step():
+        calls.append(1)
+        if len(calls) == 3:
+            stop.set()
+
+    count = finishes_within(1.0, gate.repeat_until_stopped, stop, step, 0.0,
+                            explain="step sets stop on its 3rd call")  # fmt: skip
+    assert len(calls) == 3 and count == 3, (
+        f"step set stop during its 3rd call; the loop called it {len(calls)} times and "
+        f"returned {count!r}: expected 3 and 3"
+    )
+
+
+def test_the_loop_pauses_between_steps():
+    stop = threading.Event()
+    pause = 0.03
+    times = []
+
+    def step():
+        times.append(time.monotonic())
+        if len(times) == 3:
+            stop.set()
+
+    count = finishes_within(1.0, gate.repeat_until_stopped, stop, step, pause,
+                            explain="step sets stop on its 3rd call")  # fmt: skip
+    assert len(times) == 3 and count == 3, (
+        f"step set stop during its 3rd call; the loop called it {len(times)} times and "
+        f"returned {count!r}, expected 3 and 3. (stop.wait(pause) returns False when the "
+        "pause ran out with stop still clear: that means go on, not stop.)"
+    )
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert min(gaps) >= 0.8 * pause, (
+        f"with pause={pause}, the calls came {', '.join(f'{1000 * g:.1f}' for g in gaps)} "
+        f"ms apart; there should be a pause of {1000 * pause:.0f} ms between two calls"
+    )
