@@ -86,6 +86,11 @@ class KataPlugin:
 
     def unconfigure(self):
         target.deactivate()
+        # Last safety net: nothing the code under test started outlives the run, and
+        # multiprocessing's exit handler, which joins every non-daemon child, cannot hang.
+        leftovers = set(guard.descendants())
+        if leftovers:
+            guard.kill(leftovers)
         stuck = guard.stuck_non_daemon_threads()
         if stuck:
             # Python would wait for these threads forever before exiting. The run is over
@@ -135,6 +140,8 @@ class KataPlugin:
         watch = guard.end_test()
         if watch is None:
             return
+        # The time limit must not cut the clean-up short: leftovers would outlive the run.
+        self.timer.cancel()
         deadline = time.monotonic() + guard.GRACE_SECONDS
         threads = guard.leaked_threads(watch, deadline)
         processes = guard.leaked_processes(watch, deadline)  # killed, whatever the outcome

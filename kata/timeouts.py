@@ -48,6 +48,8 @@ class Timer:
         )
 
     def cancel(self) -> None:
+        if not self.armed:
+            return
         self.armed = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
