@@ -6,10 +6,12 @@ pytest-timeout reads the limit (``timeout`` in setup.cfg, ``--timeout``,
 every thread instead of a dump of pytest internals. It uses SIGALRM, which interrupts a
 blocked lock wait or an endless loop in the main thread.
 
-Two safety nets stand behind it: the alarm repeats every half second in case the code
-under test swallows the first one (``except BaseException: pass``), and a faulthandler
-watchdog ends the whole process with status 1 if even that fails, so the session can
-never hang or end with status 0.
+Safety nets stand behind it, so the session can never hang or end with status 0: the
+alarm repeats every half second in case the code under test swallows the first one
+(``except BaseException: pass``); a watchdog thread ends the whole process with status 1
+if even that fails; and faulthandler's watchdog, which needs no GIL, does the same later
+if a C call holds the GIL for ever (it prints tracebacks, and can crash doing so, which
+still ends the run with a failing status).
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ import faulthandler
 import signal
 import sys
 import threading
+import time
 
 import pytest
 
 from kata import messages
 
 REPEAT_SECONDS = 0.5
-BACKSTOP_EXTRA_SECONDS = 10.0
+WATCHDOG_EXTRA_SECONDS = 10.0
+FAULTHANDLER_EXTRA_SECONDS = 20.0
 
 
 class TestTimedOut(pytest.fail.Exception):
@@ -36,6 +40,10 @@ class Timer:
         self.watchdog_file = watchdog_file  # a real file descriptor, not pytest's capture
         self.armed = False
         self.report: str | None = None
+        self._deadline: float | None = None  # when the watchdog ends the process
+        self._changed = threading.Condition()
+        # One thread for the whole run, started before any test, so no test sees it as new.
+        threading.Thread(target=self._watch, name="kata-watchdog", daemon=True).start()
 
     def start(self, seconds: float) -> None:
         self.armed = True
@@ -43,8 +51,11 @@ class Timer:
         self.seconds = seconds
         signal.signal(signal.SIGALRM, self._fire)
         signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT_SECONDS)
+        with self._changed:
+            self._deadline = time.monotonic() + seconds + WATCHDOG_EXTRA_SECONDS
+            self._changed.notify()
         faulthandler.dump_traceback_later(
-            seconds + BACKSTOP_EXTRA_SECONDS, exit=True, file=self.watchdog_file
+            seconds + FAULTHANDLER_EXTRA_SECONDS, exit=True, file=self.watchdog_file
         )
 
     def cancel(self) -> None:
@@ -53,7 +64,26 @@ class Timer:
         self.armed = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        with self._changed:
+            self._deadline = None
+            self._changed.notify()
         faulthandler.cancel_dump_traceback_later()
+
+    def _watch(self) -> None:
+        with self._changed:
+            while self._deadline is None or time.monotonic() < self._deadline:
+                timeout = None if self._deadline is None else self._deadline - time.monotonic()
+                self._changed.wait(timeout)
+        self.watchdog_file.write(
+            f"\nkata: Timeout: the test ran {WATCHDOG_EXTRA_SECONDS:g} s past its limit of "
+            f"{self.seconds:g} s and swallowed every attempt to stop it; ending the run "
+            "with status 1.\n"
+        )
+        self.watchdog_file.flush()
+        from kata import guard
+
+        guard.kill(set(guard.descendants()))
+        guard.real_exit(1)
 
     def _fire(self, signum, frame) -> None:
         if not self.armed:

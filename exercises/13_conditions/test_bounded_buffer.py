@@ -1,0 +1,531 @@
+"""Tests for 13_conditions. Run them with:  pytest exercises/13_conditions
+
+The tests that need to know who is waiting hand the buffer a WatchedCondition: a
+threading.Condition that counts the threads asleep in wait() and not yet notified. When
+it says three, all three will be woken by the next notify_all(); when a woken thread has
+gone back to waiting, it says so. So the tests never sleep "long enough" and hope: they
+wait until the condition says what they need.
+"""
+
+import sys
+import threading
+import time
+import traceback
+from collections import Counter
+
+import pytest
+
+from kata import finishes_within, implementation
+
+bounded_buffer = implementation("bounded_buffer")
+
+PATIENCE = 1.0  # seconds a test waits for something a right answer does at once
+SETTLE = 0.5  # seconds for a few threads to start and reach wait() (a right answer: ~1 ms)
+
+USE_THE_CONDITION = (
+    "BoundedBuffer must wait on the condition it was given (BoundedBuffer(capacity, "
+    "condition)), not on one of its own, and must wait, not sleep or spin in a loop."
+)
+
+
+class WatchedCondition(threading.Condition):
+    """A threading.Condition (re-entrant lock, as by default) that reports its waiters."""
+
+    def __init__(self):
+        super().__init__(threading.RLock())
+        self.waits = 0  # calls of wait() so far
+        self._news = threading.Condition(threading.Lock())  # for the test's own thread
+        release_save = self._release_save
+
+        def release_and_report():
+            # wait() calls this once its thread is on the list of waiters, to give the
+            # lock up: from now on a notify will wake it. Tell the test's thread.
+            state = release_save()
+            self.poke()
+            return state
+
+        self._release_save = release_and_report
+
+    @property
+    def asleep(self):
+        """Threads in wait() that no notify has woken yet (CPython's list of waiters)."""
+        return len(self._waiters)
+
+    def wait(self, timeout=None):
+        self.waits += 1
+        return super().wait(timeout)
+
+    def poke(self):
+        """Something changed: let the test's thread look again."""
+        with self._news:
+            self._news.notify_all()
+
+    def until(self, predicate, timeout=SETTLE):
+        """Wait (in the test's thread) until predicate() is true; return whether it is."""
+        with self._news:
+            return self._news.wait_for(predicate, timeout)
+
+
+class Worker:
+    """Calls fn() in a daemon thread and keeps what it returned or raised."""
+
+    def __init__(self, fn, name, watch=None):
+        self.value = self.error = None
+        self._fn, self._watch = fn, watch
+        self.thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        try:
+            self.value = self._fn()
+        except BaseException as exc:  # handed to the test's thread by outcome()
+            self.error = exc
+        finally:
+            if self._watch is not None:
+                self._watch.poke()
+
+    @property
+    def done(self):
+        return not self.thread.is_alive()
+
+    def outcome(self, seconds=PATIENCE, stuck="", expect=()):
+        """What fn returned, or the exception it raised if it is one of `expect`.
+
+        Any other exception is raised here; still running after `seconds` fails the test.
+        """
+        self.thread.join(seconds)
+        if self.thread.is_alive():
+            pytest.fail(f"{stuck}\n{where(self.thread)}", pytrace=False)
+        if self.error is not None:
+            if isinstance(self.error, expect):
+                return self.error
+            raise_with_lesson(self.error)
+        return self.value
+
+
+def where(thread):
+    """Where a stuck thread is, in the learner's code."""
+    frame = sys._current_frames().get(thread.ident)
+    own = sys.modules[bounded_buffer.BoundedBuffer.__module__].__file__
+    frames = [f for f in traceback.extract_stack(frame) if f.filename == own][-3:]
+    lines = [f"  {f.filename.rsplit('/', 1)[-1]}:{f.lineno} in {f.name}: {f.line}" for f in frames]
+    return f"Thread {thread.name!r} is stuck at:\n" + "\n".join(lines or ["  (outside your code)"])
+
+
+def raise_with_lesson(exc):
+    if isinstance(exc, RuntimeError) and "un-acquired" in str(exc):
+        raise AssertionError(
+            f"RuntimeError: {exc}. wait() and notify() may only be called by the thread "
+            "that holds the condition's lock, inside 'with self._condition:'. wait() gives "
+            "the lock up while it sleeps and takes it back before it returns."
+        ) from exc
+    raise exc
+
+
+def call(fn, *args, explain="", **kwargs):
+    """fn(*args, **kwargs) in a helper thread, failing fast (with `explain`) if it is stuck."""
+    try:
+        return finishes_within(PATIENCE, fn, *args, explain=explain, **kwargs)
+    except RuntimeError as exc:
+        raise_with_lesson(exc)
+
+
+def take(buf):
+    """buf.get(), or the Closed it raised."""
+    try:
+        return call(buf.get)
+    except bounded_buffer.Closed as exc:
+        return exc
+
+
+def start(count, fn, name, watch):
+    return [Worker(fn, f"{name}-{i}", watch) for i in range(count)]
+
+
+def wait_until_asleep(watch, count, workers, who):
+    """Until `count` threads sleep in wait(); fails if they don't, or if one ends early."""
+    watch.until(lambda: watch.asleep >= count or any(w.done for w in workers))
+    for worker in workers:
+        if worker.done and worker.error is not None:
+            raise_with_lesson(worker.error)
+    finished = [w.value for w in workers if w.done]
+    assert not finished, (
+        f"{who} should have waited, but returned {finished}. {USE_THE_CONDITION}"
+    )
+    assert watch.asleep >= count, (
+        f"expected {count} threads waiting on the condition ({who}); after {SETTLE:g} s, "
+        f"{watch.asleep} were. {USE_THE_CONDITION}"
+    )
+
+
+@pytest.fixture
+def new_buffer():
+    """Makes buffers and closes them after the test, so a wrong one leaves no thread spinning."""
+    made = []
+
+    def make(capacity, condition=None):
+        buffer = bounded_buffer.BoundedBuffer(capacity, condition)
+        made.append(buffer)
+        return buffer
+
+    yield make
+    close_soon(*made)
+
+
+def close_soon(*buffers):
+    """Close these buffers, in a helper thread given half a second, ignoring any error."""
+
+    def close_quietly():
+        for buffer in buffers:
+            try:
+                buffer.close()
+            except BaseException:
+                pass
+
+    closer = threading.Thread(target=close_quietly, name="closing the test's buffers", daemon=True)
+    closer.start()
+    closer.join(SETTLE)
+
+
+def test_items_come_out_first_in_first_out(new_buffer):
+    buf = new_buffer(3)
+    for item in ("a", "b", "c"):
+        call(buf.put, item)
+    size = call(len, buf)
+    assert size == 3, f"3 items were put into the buffer, but len() says {size}"
+    taken = [call(buf.get) for _ in range(3)]
+    assert taken == ["a", "b", "c"], (
+        f"put 'a', 'b', 'c' and got back {taken}: a buffer hands items out oldest first"
+    )
+    size = call(len, buf)
+    assert size == 0, f"every item was taken, but len() says {size}"
+    try:
+        new_buffer(0)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError(
+            "BoundedBuffer(0) should raise ValueError: a buffer with no room would make "
+            "every put wait forever"
+        )
+
+
+def test_put_waits_while_full_and_goes_on_when_a_slot_frees(new_buffer):
+    watch = WatchedCondition()
+    buf = new_buffer(2, watch)
+    call(buf.put, "a")
+    call(buf.put, "b")
+    started = time.monotonic()
+    try:
+        call(buf.put, "c", timeout=0.05)
+    except TimeoutError:
+        pass
+    else:
+        raise AssertionError(
+            f"a buffer of capacity 2 accepted a third item: len() is now {call(len, buf)}. A put "
+            "into a full buffer must wait for a free slot (and raise TimeoutError when none "
+            "frees within its timeout)."
+        )
+    waited = time.monotonic() - started
+    assert watch.waits > 0 and waited >= 0.04, (
+        f"put(timeout=0.05) on a full buffer gave up after {waited:.3f} s, having called "
+        f"wait() {watch.waits} times: it should wait on the condition, up to the timeout, "
+        f"for a slot to free. {USE_THE_CONDITION}"
+    )
+    producer = Worker(lambda: buf.put("c"), "producer", watch)
+    wait_until_asleep(watch, 1, [producer], "put into a full buffer")
+    first = call(buf.get)
+    assert first == "a", f"'a' went in first, but get handed out {first!r}: oldest first"
+    producer.outcome(stuck=(
+        "get freed a slot, but the producer waiting in put was never woken up: whoever "
+        "changes the buffer must notify the condition, or waiters sleep forever."
+    ))
+    rest = [call(buf.get) for _ in range(2)]
+    assert rest == ["b", "c"], (
+        f"after 'a', the buffer should hand out 'b' and then 'c' (the producer's item that "
+        f"waited for the slot), but gave {rest}"
+    )
+
+
+def test_get_waits_while_empty_and_wakes_when_an_item_arrives(new_buffer):
+    watch = WatchedCondition()
+    buf = new_buffer(2, watch)
+    started = time.monotonic()
+    try:
+        item = call(buf.get, timeout=0.05)
+    except TimeoutError:
+        pass
+    else:
+        raise AssertionError(
+            f"get(timeout=0.05) on an empty buffer returned {item!r}: it must wait for an "
+            "item, and raise TimeoutError when none arrives in time"
+        )
+    waited = time.monotonic() - started
+    assert watch.waits > 0 and waited >= 0.04, (
+        f"get(timeout=0.05) on an empty buffer gave up after {waited:.3f} s, having called "
+        f"wait() {watch.waits} times: it should wait on the condition, up to the timeout, "
+        f"for an item to arrive. {USE_THE_CONDITION}"
+    )
+    consumer = Worker(buf.get, "consumer", watch)
+    wait_until_asleep(watch, 1, [consumer], "get from an empty buffer")
+    call(buf.put, "x")
+    item = consumer.outcome(stuck=(
+        "put added an item, but the consumer waiting in get was never woken up: whoever "
+        "changes the buffer must notify the condition, or waiters sleep forever."
+    ))
+    assert item == "x", f"the waiting consumer got {item!r}, not the 'x' that was put"
+
+
+WHILE_NOT_IF = (
+    "A consumer that wakes up must check again that there is an item before it takes one: "
+    "another thread may have taken it first. Wait in a loop ('while not ...: wait()') or "
+    "with wait_for(predicate), never with 'if not ...: wait()'."
+)
+
+
+def test_a_woken_consumer_checks_again_before_taking(new_buffer):
+    watch = WatchedCondition()
+    buf = new_buffer(5, watch)
+
+    # Three consumers wait on an empty buffer; one item arrives. However many of them
+    # are woken, exactly one may take it; the others must go back to waiting.
+    consumers = start(3, buf.get, "consumer", watch)
+    wait_until_asleep(watch, 3, consumers, "get from an empty buffer")
+    call(buf.put, 1)
+    # Settled: every consumer has either returned or gone back to sleep in wait().
+    watch.until(lambda: watch.asleep + sum(w.done for w in consumers) == 3)
+    call(buf.put, 2)
+    call(buf.put, 3)
+    stuck = (
+        "3 items were put, one by one, for 3 waiting consumers, yet this one never "
+        "returned: every put must wake the waiting consumers (notify_all()), and a woken "
+        "consumer that finds an item must take it."
+    )
+    got = [w.outcome(expect=Exception, stuck=stuck) for w in consumers]
+    assert sorted(got, key=repr) == [1, 2, 3], (
+        f"3 waiting consumers and items 1, 2, 3 put one by one; the consumers got {got}. "
+        + WHILE_NOT_IF
+    )
+
+    # A consumer is woken for an item, but before it gets the lock back another thread
+    # (holding the lock all along) takes that item.
+    consumer = Worker(buf.get, "late consumer", watch)
+    wait_until_asleep(watch, 1, [consumer], "get from an empty buffer")
+
+    def put_then_take_it_back():
+        with watch:  # re-entrant: put and get take the same lock again
+            buf.put("x")
+            return buf.get()
+
+    assert call(put_then_take_it_back) == "x"
+    watch.until(lambda: watch.asleep == 1 or consumer.done)  # back to sleep, or returned
+    call(buf.put, "y")
+    got = consumer.outcome(expect=Exception, stuck=(
+        "the consumer was woken for 'x', which another thread took first, and then never "
+        "returned, not even for 'y': every put must wake the waiting consumers."
+    ))  # fmt: skip
+    assert got == "y", (
+        f"a consumer was woken for an item that another thread took before it could; it "
+        f"then got {got!r} instead of waiting for the next item, 'y'. " + WHILE_NOT_IF
+    )
+
+
+def test_a_wakeup_never_goes_to_the_wrong_waiter(new_buffer):
+    watch = WatchedCondition()
+    buf = new_buffer(1, watch)
+    consumers = start(2, buf.get, "consumer", watch)
+    wait_until_asleep(watch, 2, consumers, "get from an empty buffer")
+
+    def put_two():
+        # Both puts under one hold of the lock: the consumers woken by the first put can
+        # only run once the second finds the buffer full and waits, giving the lock up.
+        with watch:
+            buf.put("a")
+            buf.put("b")
+
+    lesson = (
+        "Two consumers waited on an empty buffer of 1 slot; a producer put 'a', then "
+        "waited to put 'b'. Producers and consumers wait on the same condition, so a "
+        "notify() wakes one waiter of either kind: the consumer that took 'a' can wake the "
+        "other consumer (which finds the buffer empty and goes back to sleep) instead of "
+        "the producer. That wake-up is lost and everybody waits. With one condition for "
+        "both kinds of waiter, use notify_all()."
+    )
+    finishes_within(PATIENCE, put_two, explain=lesson)
+    got = [w.outcome(stuck=lesson) for w in consumers]
+    assert sorted(got, key=repr) == ["a", "b"], f"two consumers got {got}, expected 'a' and 'b'"
+
+
+def test_close_wakes_every_waiting_consumer(new_buffer):
+    watch = WatchedCondition()
+    buf = new_buffer(2, watch)
+    consumers = start(3, buf.get, "consumer", watch)
+    wait_until_asleep(watch, 3, consumers, "get from an empty buffer")
+    call(buf.close)
+    lesson = (
+        "close() must wake every thread waiting on the condition (notify_all(), not "
+        "notify()), and a woken get must see that the buffer is closed and raise Closed "
+        "instead of going back to waiting: its wait predicate includes 'closed'."
+    )
+    results = [w.outcome(stuck=lesson, expect=bounded_buffer.Closed) for w in consumers]
+    wrong = [r for r in results if not isinstance(r, bounded_buffer.Closed)]
+    assert not wrong, f"get on a closed, empty buffer should raise Closed; it returned {wrong}"
+
+
+def test_close_wakes_every_waiting_producer(new_buffer):
+    watch = WatchedCondition()
+    buf = new_buffer(1, watch)
+    call(buf.put, "kept")
+    producers = start(3, lambda: buf.put("late"), "producer", watch)
+    wait_until_asleep(watch, 3, producers, "put into a full buffer")
+    call(buf.close)
+    lesson = (
+        "close() must wake every thread waiting on the condition (notify_all(), not "
+        "notify()), and a woken put must see that the buffer is closed and raise Closed "
+        "instead of going back to waiting for a slot that will never be needed."
+    )
+    results = [w.outcome(stuck=lesson, expect=bounded_buffer.Closed) for w in producers]
+    assert all(isinstance(r, bounded_buffer.Closed) for r in results), (
+        "put that was waiting when the buffer was closed should raise Closed; it returned "
+        f"{results}"
+    )
+    kept = take(buf)
+    assert kept == "kept", (
+        f"'kept' was in the buffer when it was closed, but get then gave {kept!r}: closing "
+        "stops new items, it does not throw away the ones already in the buffer"
+    )
+
+
+def test_close_lets_consumers_take_what_is_left(new_buffer):
+    buf = new_buffer(3)
+    call(buf.put, 1)
+    call(buf.put, 2)
+    call(buf.close)
+    try:
+        call(buf.put, 3)
+    except bounded_buffer.Closed:
+        pass
+    else:
+        raise AssertionError("put on a closed buffer should raise Closed; it accepted the item")
+    left = [take(buf), take(buf)]
+    assert left == [1, 2], (
+        f"the buffer held 1 and 2 when it was closed; get then handed out {left}. "
+        "Closing stops new items, it does not throw away the ones already in the buffer."
+    )
+    try:
+        item = call(buf.get, explain=(
+            "get on a closed, empty buffer waits for an item that can never come: once the "
+            "buffer is closed and empty, get must raise Closed (its wait predicate includes "
+            "'closed')."
+        ))  # fmt: skip
+    except bounded_buffer.Closed:
+        pass
+    else:
+        raise AssertionError(
+            f"get on a closed, empty buffer should raise Closed, not return {item!r}"
+        )
+
+
+ITEMS = 10_000
+PRODUCERS = CONSUMERS = 3
+
+
+def test_ten_thousand_items_none_lost_none_duplicated(new_buffer):
+    buf = new_buffer(16)
+    taken = [[] for _ in range(CONSUMERS)]
+    producing = [PRODUCERS]
+    count_lock = threading.Lock()
+
+    def work(index):
+        if index < PRODUCERS:
+            for item in range(index, ITEMS, PRODUCERS):
+                buf.put(item)
+            with count_lock:
+                producing[0] -= 1
+                if producing[0] == 0:
+                    buf.close()  # the last producer done: consumers stop once it is empty
+        else:
+            mine = taken[index - PRODUCERS]
+            try:
+                while True:
+                    mine.append(buf.get())
+            except bounded_buffer.Closed:
+                pass
+
+    go = threading.Event()  # all start together, once every thread is running
+    try:
+        workers = [
+            Worker(lambda index=index: go.wait() and work(index), f"{kind}-{index}")
+            for index, kind in enumerate(["producer"] * PRODUCERS + ["consumer"] * CONSUMERS)
+        ]
+    finally:
+        go.set()
+    deadline = time.monotonic() + 2.0
+    for worker in workers:
+        worker.thread.join(max(0.0, deadline - time.monotonic()))
+    stuck = [w for w in workers if not w.done]
+    if stuck:
+        report = "\n".join(where(w.thread) for w in stuck)
+        close_soon(buf)  # a spinning buffer sees it is closed and lets go of the CPU
+        pytest.fail(
+            f"{len(stuck)} of {len(workers)} threads did not finish within 2 s. "
+            f"{PRODUCERS} producers put {ITEMS} items through a buffer of 16 slots and "
+            f"{CONSUMERS} consumers took them until it was closed and empty; this takes a "
+            "right answer well under a second. Some thread waits for a wake-up that never "
+            f"comes, or never sees the buffer closed, or spins.\n{report}",
+            pytrace=False,
+        )
+    for worker in workers:
+        worker.outcome()  # raises what a worker raised
+    counts = Counter(item for mine in taken for item in mine)
+    lost = [i for i in range(ITEMS) if counts[i] == 0]
+    doubled = sorted(i for i, n in counts.items() if n > 1)
+    strange = sorted((i for i in counts if not (isinstance(i, int) and 0 <= i < ITEMS)), key=repr)
+    assert not (lost or doubled or strange), (
+        f"of {ITEMS} items, {len(lost)} were never taken (e.g. {lost[:5]}), {len(doubled)} "
+        f"were taken more than once (e.g. {doubled[:5]}), and {strange[:5]} were taken "
+        "though never put. Each item must be added and removed inside the condition's lock, "
+        "in one step with the check that there is room or an item."
+    )
+
+
+def test_a_waiting_consumer_sleeps_instead_of_spinning(new_buffer):
+    watch = WatchedCondition()
+    buf = new_buffer(2, watch)
+    own_file = sys.modules[bounded_buffer.BoundedBuffer.__module__].__file__
+    lines_run = [0]
+
+    def count_lines(frame, event, arg):
+        if event == "line":
+            lines_run[0] += 1
+        return count_lines
+
+    def trace_own_code(frame, event, arg):
+        return count_lines if frame.f_code.co_filename == own_file else None
+
+    def get_traced():
+        sys.settrace(trace_own_code)
+        try:
+            return buf.get()
+        finally:
+            sys.settrace(None)
+
+    window = 0.2  # how long the consumer is watched while nothing at all happens
+    consumer = Worker(get_traced, "consumer", watch)
+    consumer.thread.join(window)  # observing, not synchronising: a right get just waits
+    lines, waits = lines_run[0], watch.waits
+    if consumer.done:
+        consumer.outcome()  # raises what get raised
+        raise AssertionError(
+            f"get on an empty buffer returned {consumer.value!r} instead of waiting"
+        )
+    call(buf.put, "x")
+    assert consumer.outcome(stuck="put added an item but the waiting get never returned") == "x"
+    assert lines <= 60 and waits <= 3, (
+        f"for {window} s a consumer waited on an empty buffer while nothing happened, and "
+        f"in that time it ran {lines} lines of your code and called wait() {waits} times. A "
+        "thread that waits on a condition uses no CPU until it is notified: it should run "
+        "a few lines, call wait() once, and sleep. Checking in a loop (with or without "
+        "time.sleep, or with a short wait timeout) is busy-waiting: it burns CPU and "
+        "reacts late."
+    )

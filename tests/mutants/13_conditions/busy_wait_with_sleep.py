@@ -1,0 +1,87 @@
+"""Busy-waits: checks the buffer, sleeps a millisecond and checks again, instead of
+waiting on the condition to be notified. It works, but burns CPU and never sleeps in
+wait().
+
+Caught by: test_a_waiting_consumer_sleeps_instead_of_spinning, test_get_waits_while_empty_and_wakes_when_an_item_arrives, test_close_wakes_every_waiting_consumer
+Says: busy-waiting
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+
+
+class Closed(Exception):
+    """Raised by ``put`` once the buffer is closed, and by ``get`` once it is closed and empty."""
+
+
+class BoundedBuffer:
+    """A first-in, first-out buffer of at most ``capacity`` items, shared by many threads."""
+
+    def __init__(self, capacity: int, condition: threading.Condition | None = None) -> None:
+        """Make an empty, open buffer for at most ``capacity`` items (``ValueError`` below 1).
+
+        Guard everything with ``condition``, or with a new ``threading.Condition()`` when
+        none is given: every wait and every notify of this buffer goes through that one
+        condition. (The tests hand in a condition that reports who is waiting on it.)
+        """
+        if capacity < 1:
+            raise ValueError(f"capacity must be at least 1, not {capacity}")
+        self._capacity = capacity
+        self._items: deque[object] = deque()
+        self._closed = False
+        self._condition = condition if condition is not None else threading.Condition()
+
+    def put(self, item: object, timeout: float | None = None) -> None:
+        """Add ``item`` at the end; while the buffer is full, wait for a free slot.
+
+        Raise ``Closed`` if the buffer is closed, also when it is closed while this call
+        waits. Raise ``TimeoutError`` if no slot frees within ``timeout`` seconds (``None``:
+        wait as long as it takes).
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            with self._condition:
+                if self._closed:
+                    raise Closed("put on a closed buffer")
+                if len(self._items) < self._capacity:
+                    self._items.append(item)
+                    return
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TimeoutError(f"the buffer stayed full for {timeout} s")
+            time.sleep(0.001)
+
+    def get(self, timeout: float | None = None) -> object:
+        """Remove and return the oldest item; while the buffer is empty, wait for one.
+
+        Once the buffer is closed, keep handing out the items still in it, then raise
+        ``Closed``; a call that is waiting when the buffer is closed raises ``Closed`` too.
+        Raise ``TimeoutError`` if no item arrives within ``timeout`` seconds (``None``: wait
+        as long as it takes).
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            with self._condition:
+                if self._items:
+                    return self._items.popleft()
+                if self._closed:
+                    raise Closed("get on a closed, empty buffer")
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TimeoutError(f"the buffer stayed empty for {timeout} s")
+            time.sleep(0.001)
+
+    def close(self) -> None:
+        """Close the buffer and wake every thread waiting in ``put`` or ``get``.
+
+        Items already in the buffer stay there for ``get`` to hand out.
+        """
+        with self._condition:
+            self._closed = True
+            self._condition.notify_all()
+
+    def __len__(self) -> int:
+        """How many items are in the buffer now."""
+        with self._condition:
+            return len(self._items)
