@@ -5,13 +5,16 @@
 - ``Thread.start`` and ``Process.start`` remember where they were called, for reports.
 - Exceptions that end a thread during a test are collected, so a worker's crash fails
   the test that started it.
-- After each test, threads and child processes the test left running are reported, and
-  the processes killed.
+- After each test, pools and executors the test left open are shut down, shared-memory
+  segments it left behind are unlinked, and threads and child processes it left running
+  are reported and the processes killed.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import multiprocessing
+import multiprocessing.pool
 import multiprocessing.process
 import os
 import signal
@@ -54,6 +57,8 @@ class TestWatch:
     processes_before: set[int]
     thread_errors: list[tuple[str, BaseException]] = field(default_factory=list)
     exit_attempts: list[str] = field(default_factory=list)
+    pools: list[weakref.ref] = field(default_factory=list)  # Pools and executors it created
+    segments: list[tuple[str, str]] = field(default_factory=list)  # shared memory: (name, where)
 
 
 _current: TestWatch | None = None
@@ -63,11 +68,11 @@ _excused: "weakref.WeakSet[threading.Thread]" = weakref.WeakSet()
 _leaked_threads: "weakref.WeakSet[threading.Thread]" = weakref.WeakSet()
 
 
-def _caller() -> str:
+def _caller(depth: int = 2) -> str:
     """Where the code that called into threading/multiprocessing is, for reports."""
     from kata import messages
 
-    stack = traceback.extract_stack(sys._getframe(2))
+    stack = traceback.extract_stack(sys._getframe(depth))
     frames = messages.learner_frames(stack, keep=1)
     return frames[0] if frames else "?"
 
@@ -100,10 +105,46 @@ def install() -> None:
 
     threading.Thread.start = thread_start
     multiprocessing.process.BaseProcess.start = process_start
+    for cls in (
+        multiprocessing.pool.Pool,  # ThreadPool too: a subclass
+        concurrent.futures.ProcessPoolExecutor,
+        concurrent.futures.ThreadPoolExecutor,
+    ):
+        _record_creation(cls, _remember_pool)
+    try:
+        from multiprocessing import shared_memory
+    except ImportError:  # a platform without it
+        pass
+    else:
+        _record_creation(shared_memory.SharedMemory, _remember_segment)
     os._exit = guarded_exit
     import posix
 
     posix._exit = guarded_exit
+
+
+def _record_creation(cls, remember) -> None:
+    """Call remember(instance, args, kwargs) after each cls(...) made in the harness process."""
+    original_init = cls.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        if os.getpid() == _harness_pid and _current is not None:
+            remember(self, args, kwargs)
+
+    init.__wrapped__ = original_init
+    cls.__init__ = init
+
+
+def _remember_pool(pool, args, kwargs) -> None:
+    _started_at[pool] = _caller(depth=3)
+    _current.pools.append(weakref.ref(pool))
+
+
+def _remember_segment(segment, args, kwargs) -> None:
+    created = kwargs.get("create", args[1] if len(args) > 1 else False)
+    if created:
+        _current.segments.append((segment.name, _caller(depth=3)))
 
 
 def _record_thread_error(args) -> None:
@@ -151,6 +192,62 @@ def end_test() -> TestWatch | None:
 
 def current() -> TestWatch | None:
     return _current
+
+
+def _is_open(pool) -> bool:
+    if isinstance(pool, multiprocessing.pool.Pool):
+        return pool._state == multiprocessing.pool.RUN
+    if isinstance(pool, concurrent.futures.ProcessPoolExecutor):
+        return not pool._shutdown_thread
+    return not pool._shutdown  # ThreadPoolExecutor
+
+
+def shut_open_pools(watch: TestWatch) -> list[str]:
+    """Shut down the Pools and executors the test left open; describe each for the report.
+
+    Killing a Pool's workers one by one does not help: its handler thread starts new
+    ones. Pool.terminate() stops the handlers first, then the workers.
+    """
+    reports = []
+    for ref in watch.pools:
+        pool = ref()
+        if pool is None or not _is_open(pool):
+            continue
+        kind = type(pool).__name__
+        reports.append(
+            f"a {kind} created at {started_at(pool) or '?'} and never shut down (shut down now)"
+        )
+        if isinstance(pool, multiprocessing.pool.Pool):
+            shut = pool.terminate
+        else:
+            def shut(pool=pool):
+                pool.shutdown(wait=False, cancel_futures=True)
+                for process in list((getattr(pool, "_processes", None) or {}).values()):
+                    process.kill()  # a task still running would keep the executor alive
+        closer = threading.Thread(target=shut, name=f"kata: shutting down a leaked {kind}", daemon=True)
+        closer.start()
+        closer.join(3.0)
+        if closer.is_alive():
+            excuse(closer)  # its processes are killed with the other leftovers
+    return reports
+
+
+def unlink_segments(watch: TestWatch) -> list[str]:
+    """Unlink the shared-memory segments the test created and left behind."""
+    reports = []
+    for name, where in watch.segments:
+        if not Path("/dev/shm", name).exists():
+            continue  # unlinked, as it should be (or not a Linux /dev/shm)
+        reports.append(f"shared-memory segment {name!r} created at {where} and never unlinked (unlinked now)")
+        try:
+            import _posixshmem
+            from multiprocessing import resource_tracker
+
+            _posixshmem.shm_unlink("/" + name)
+            resource_tracker.unregister("/" + name, "shared_memory")
+        except (ImportError, OSError):
+            pass
+    return reports
 
 
 def leaked_threads(watch: TestWatch, deadline: float) -> list[threading.Thread]:

@@ -29,6 +29,7 @@ CASES = {
     "swallows_everything": ("Timeout", 30),
     "stuck_thread": ("waits-for-ever", 20),
     "leaked_process": ("killed", 20),
+    "leaked_pool": ("never shut down", 20),
     "exit_at_import": ("os._exit(0)", 15),
     "sys_exit_at_import": ("SystemExit(0)", 15),
     "exit_in_call": ("os._exit(0)", 15),
