@@ -62,23 +62,43 @@ class TestWatch:
 
 
 _current: TestWatch | None = None
+_seen_after_last_test: set[int] | None = None  # child processes alive after the last clean-up
 _hook_outside_tests = threading.excepthook
-_started_at: "weakref.WeakKeyDictionary[object, str]" = weakref.WeakKeyDictionary()
+# object -> the raw stack that started or created it (see _call_site)
+_started_at: "weakref.WeakKeyDictionary[object, list]" = weakref.WeakKeyDictionary()
 _excused: "weakref.WeakSet[threading.Thread]" = weakref.WeakSet()
 _leaked_threads: "weakref.WeakSet[threading.Thread]" = weakref.WeakSet()
 
 
-def _caller(depth: int = 2) -> str:
-    """Where the code that called into threading/multiprocessing is, for reports."""
+def _call_site(depth: int = 2) -> list[tuple[str, int, str]]:
+    """The raw stack of whoever called into threading/multiprocessing, innermost first.
+
+    Cheap on purpose: it runs at every Thread.start. Which frame is the learner's is
+    worked out only when a report needs it (``started_at``).
+    """
+    frame, frames = sys._getframe(depth), []
+    while frame is not None and len(frames) < 100:
+        frames.append((frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name))
+        frame = frame.f_back
+    return frames
+
+
+def _describe_call_site(frames: list[tuple[str, int, str]]) -> str:
     from kata import messages
 
-    stack = traceback.extract_stack(sys._getframe(depth))
-    frames = messages.learner_frames(stack, keep=1)
-    return frames[0] if frames else "?"
+    stack = traceback.StackSummary.from_list([(f, n, name, None) for f, n, name in reversed(frames)])
+    chosen = messages.learner_frames(stack, keep=1)
+    return chosen[0] if chosen else "?"
+
+
+def _caller(depth: int = 2) -> str:
+    """Where the code that called into threading/multiprocessing is, for reports."""
+    return _describe_call_site(_call_site(depth + 1))
 
 
 def started_at(obj) -> str | None:
-    return _started_at.get(obj)
+    frames = _started_at.get(obj)
+    return None if frames is None else _describe_call_site(frames)
 
 
 # --- installing the guards -------------------------------------------------------------
@@ -89,11 +109,11 @@ def install() -> None:
     original_process_start = multiprocessing.process.BaseProcess.start
 
     def thread_start(self):
-        _started_at[self] = _caller()
+        _started_at[self] = _call_site()
         return original_thread_start(self)
 
     def process_start(self):
-        _started_at[self] = _caller()
+        _started_at[self] = _call_site()
         return original_process_start(self)
 
     def guarded_exit(status):
@@ -137,7 +157,7 @@ def _record_creation(cls, remember) -> None:
 
 
 def _remember_pool(pool, args, kwargs) -> None:
-    _started_at[pool] = _caller(depth=3)
+    _started_at[pool] = _call_site(depth=3)
     _current.pools.append(weakref.ref(pool))
 
 
@@ -175,7 +195,9 @@ def begin_test() -> None:
     global _current, _hook_outside_tests
     _current = TestWatch(
         threads_before={t.ident for t in threading.enumerate()},
-        processes_before=set(descendants()),
+        # What the last test's clean-up saw, if there was one: scanning /proc takes a few
+        # milliseconds, and between two tests nothing of the learner's runs.
+        processes_before=set(descendants()) if _seen_after_last_test is None else _seen_after_last_test,
     )
     # Installed per test, not once: pytest installs its own hook after plugins configure.
     _hook_outside_tests = threading.excepthook
@@ -279,18 +301,22 @@ def stuck_non_daemon_threads() -> list[threading.Thread]:
 def _process_table() -> dict[int, tuple[int, str]]:
     """pid -> (parent pid, state letter) for every process we can see."""
     table: dict[int, tuple[int, str]] = {}
-    proc = Path("/proc")
-    if proc.is_dir():
-        for entry in proc.iterdir():
-            if not entry.name.isdigit():
+    if os.path.isdir("/proc"):
+        # Plain os calls, not pathlib: this runs twice per test, over every process.
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
                 continue
             try:
-                stat = (entry / "stat").read_text()
+                fd = os.open(f"/proc/{name}/stat", os.O_RDONLY)
+                try:
+                    stat = os.read(fd, 4096)
+                finally:
+                    os.close(fd)
             except OSError:
                 continue
             # "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-            rest = stat[stat.rindex(")") + 2 :].split()
-            table[int(entry.name)] = (int(rest[1]), rest[0])
+            rest = stat[stat.rindex(b")") + 2 :].split()
+            table[int(name)] = (int(rest[1]), rest[0].decode())
         return table
     import subprocess
 
@@ -360,11 +386,14 @@ def _describe_process(pid: int) -> str:
 
 def leaked_processes(watch: TestWatch, deadline: float) -> list[str]:
     """Kill the processes the test left running; describe each for the report."""
+    global _seen_after_last_test
     while True:
-        alive = set(descendants()) - watch.processes_before
+        seen = set(descendants())
+        alive = seen - watch.processes_before
         if not alive or time.monotonic() >= deadline:
             break
         time.sleep(0.01)  # polling only while something is left; a clean test never waits
+    _seen_after_last_test = seen - alive
     if not alive:
         return []
     reports = [_describe_process(pid) for pid in sorted(alive)]

@@ -32,17 +32,22 @@ class Target:
     shown_root: Path  # the tree named in messages (differs for a copied submission)
     scratch: Path | None = None  # our copy of a submission, removed at the end
     import_failures: dict[str, str] = field(default_factory=dict)
+    _owned: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def folder(self, exercise: manifest.Exercise) -> Path:
         return self.root / exercise.id
 
     def owns(self, filename: str) -> bool:
         """Is this file one of the implementations under test?"""
-        try:
-            Path(filename).resolve().relative_to(self.root.resolve())
-        except (ValueError, OSError):
-            return False
-        return True
+        owned = self._owned.get(filename)
+        if owned is None:  # resolving paths is slow, and reports ask about the same files
+            try:
+                Path(filename).resolve().relative_to(self.root.resolve())
+                owned = True
+            except (ValueError, OSError):
+                owned = False
+            self._owned[filename] = owned
+        return owned
 
     def shown(self, filename: str) -> str:
         """The path to show a person for a file of this target, short where possible."""

@@ -25,9 +25,9 @@ WORKERS = 4
 TRIALS = 5  # a timing check is decided by the majority of up to this many short trials
 PROMPT = 0.03  # seconds: a woken thread is running again long before this, even on a busy machine
 BUSY = 0.10  # waiting threads that use more CPU than this share of the time are not asleep
-EARLY_WINDOW = 0.1  # how long workers at a closed gate get to (wrongly) pass
-IDLE_WINDOW = 0.2  # how long waiting workers are watched for wake-ups
-LOOP_WINDOW = 0.15  # how long a pausing loop is watched for wake-ups
+EARLY_WINDOW = 0.05  # how long workers at a closed gate get to (wrongly) pass
+IDLE_WINDOW = 0.1  # how long waiting workers are watched for wake-ups
+LOOP_WINDOW = 0.08  # how long a pausing loop is watched for wake-ups
 
 SLEEP_AND_CHECK = (
     "That is sleep-and-check: a waiter that sleeps a while, looks at a flag and sleeps "
@@ -338,14 +338,14 @@ def test_wait_with_a_timeout_returns_false_while_the_gate_is_shut():
     result, took = finishes_within(
         1.0,
         timed_wait,
-        0.05,
-        explain="wait(0.05) on a closed gate should give up after 0.05 s and return False; "
+        0.03,
+        explain="wait(0.03) on a closed gate should give up after 0.03 s and return False; "
         "it is still waiting. Pass the timeout on to the wait that blocks.",
     )
-    assert result is False, f"wait(0.05) on a closed gate returned {result!r}, not False"
-    assert took >= 0.045, (
-        f"wait(0.05) on a closed gate returned after {took * 1000:.1f} ms: it should wait "
-        "the whole 50 ms for the gate to open before it gives up"
+    assert result is False, f"wait(0.03) on a closed gate returned {result!r}, not False"
+    assert took >= 0.027, (
+        f"wait(0.03) on a closed gate returned after {took * 1000:.1f} ms: it should wait "
+        "the whole 30 ms for the gate to open before it gives up"
     )
     the_gate.open()
     late = finishes_within(
@@ -370,9 +370,9 @@ def test_close_holds_workers_again():
     assert the_gate.is_open is True, "after open(), is_open should be True"
     the_gate.close()
     assert the_gate.is_open is False, "after close(), is_open should be False again"
-    result = finishes_within(1.0, the_gate.wait, 0.05, explain="the gate was closed again")
+    result = finishes_within(1.0, the_gate.wait, 0.03, explain="the gate was closed again")
     assert result is False, (
-        f"after open() and then close(), wait(0.05) returned {result!r}: the gate let a "
+        f"after open() and then close(), wait(0.03) returned {result!r}: the gate let a "
         "thread through though it was closed again. close() should clear the flag that "
         "open() set (Event.clear())."
     )

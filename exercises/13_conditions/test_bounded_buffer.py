@@ -217,7 +217,7 @@ def test_put_waits_while_full_and_goes_on_when_a_slot_frees(new_buffer):
     call(buf.put, "b")
     started = time.monotonic()
     try:
-        call(buf.put, "c", timeout=0.05)
+        call(buf.put, "c", timeout=0.03)
     except TimeoutError:
         pass
     else:
@@ -227,8 +227,8 @@ def test_put_waits_while_full_and_goes_on_when_a_slot_frees(new_buffer):
             "frees within its timeout)."
         )
     waited = time.monotonic() - started
-    assert watch.waits > 0 and waited >= 0.04, (
-        f"put(timeout=0.05) on a full buffer gave up after {waited:.3f} s, having called "
+    assert watch.waits > 0 and waited >= 0.025, (
+        f"put(timeout=0.03) on a full buffer gave up after {waited:.3f} s, having called "
         f"wait() {watch.waits} times: it should wait on the condition, up to the timeout, "
         f"for a slot to free. {USE_THE_CONDITION}"
     )
@@ -252,17 +252,17 @@ def test_get_waits_while_empty_and_wakes_when_an_item_arrives(new_buffer):
     buf = new_buffer(2, watch)
     started = time.monotonic()
     try:
-        item = call(buf.get, timeout=0.05)
+        item = call(buf.get, timeout=0.03)
     except TimeoutError:
         pass
     else:
         raise AssertionError(
-            f"get(timeout=0.05) on an empty buffer returned {item!r}: it must wait for an "
+            f"get(timeout=0.03) on an empty buffer returned {item!r}: it must wait for an "
             "item, and raise TimeoutError when none arrives in time"
         )
     waited = time.monotonic() - started
-    assert watch.waits > 0 and waited >= 0.04, (
-        f"get(timeout=0.05) on an empty buffer gave up after {waited:.3f} s, having called "
+    assert watch.waits > 0 and waited >= 0.025, (
+        f"get(timeout=0.03) on an empty buffer gave up after {waited:.3f} s, having called "
         f"wait() {watch.waits} times: it should wait on the condition, up to the timeout, "
         f"for an item to arrive. {USE_THE_CONDITION}"
     )
@@ -510,7 +510,7 @@ def test_a_waiting_consumer_sleeps_instead_of_spinning(new_buffer):
         finally:
             sys.settrace(None)
 
-    window = 0.2  # how long the consumer is watched while nothing at all happens
+    window = 0.1  # how long the consumer is watched while nothing at all happens
     consumer = Worker(get_traced, "consumer", watch)
     consumer.thread.join(window)  # observing, not synchronising: a right get just waits
     lines, waits = lines_run[0], watch.waits

@@ -1,4 +1,4 @@
-"""wait() drops its timeout and blocks until the gate opens: wait(0.05) on a shut gate
+"""wait() drops its timeout and blocks until the gate opens: wait(0.03) on a shut gate
 never returns.
 
 Caught by: test_wait_with_a_timeout_returns_false_while_the_gate_is_shut, test_close_holds_workers_again

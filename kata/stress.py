@@ -1,0 +1,97 @@
+"""Run an exercise's tests many times in a row, to trust them before committing them.
+
+    python -m kata.stress 04_events --rounds 200                 # the solution: every round green?
+    python -m kata.stress 04_events --rounds 20 --mutants        # each mutant: caught in every round?
+    python -m kata.stress 04_events --mutants busy_wait --start-method spawn
+
+Each run is one pytest process with ``--count N`` (pytest-repeat, the ``dev`` extra), so
+the rounds share one interpreter, as a learner's repeated runs would not: that is the
+harder case for leaks between tests. A mutant counts as caught in a round only when
+every test its docstring names failed in that round.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from kata import manifest, runner
+
+ROUND = re.compile(r"^(?P<name>[^\[]+)\[(?:.*-)?(?P<round>\d+)-(?P<rounds>\d+)\]$")
+
+
+def rounds_run(exercise, target, rounds: int, start_method: str | None) -> tuple[dict, float, str]:
+    """{round: {test name: outcome}}, the wall time, and the tail of the output."""
+    with tempfile.TemporaryDirectory(prefix="kata-stress-") as scratch:
+        report = Path(scratch) / "report.json"
+        command = [
+            sys.executable, "-m", "pytest", str(exercise.folder), f"--kata-target={target}",
+            f"--kata-report={report}", f"--count={rounds}", "-q", "-p", "no:cacheprovider",
+        ]  # fmt: skip
+        if start_method:
+            command.append(f"--start-method={start_method}")
+        started = time.monotonic()
+        done = subprocess.run(command, cwd=manifest.REPO_ROOT, capture_output=True, text=True)
+        seconds = time.monotonic() - started
+        by_round: dict[int, dict[str, str]] = defaultdict(dict)
+        if report.exists():
+            for test in json.loads(report.read_text())["tests"]:
+                match = ROUND.match(test["nodeid"].rpartition("::")[2])
+                if match:
+                    by_round[int(match["round"])][match["name"]] = test["outcome"]
+    return by_round, seconds, (done.stdout + done.stderr)[-3000:]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("exercise")
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--start-method", choices=("fork", "forkserver", "spawn"))
+    parser.add_argument(
+        "--mutants", nargs="*", metavar="NAME",
+        help="run the mutants (all, or those named) instead of the solution",
+    )  # fmt: skip
+    args = parser.parse_args()
+    exercise = next((e for e in manifest.exercises() if e.id == args.exercise), None)
+    if exercise is None:
+        parser.error(f"no exercise {args.exercise!r} in the manifest")
+    names = runner.test_names(exercise)
+
+    if args.mutants is None:
+        by_round, seconds, tail = rounds_run(exercise, "solutions", args.rounds, args.start_method)
+        green = sum(
+            1 for r in range(1, args.rounds + 1)
+            if set(by_round.get(r, {})) == set(names)
+            and all(o == "passed" for o in by_round[r].values())
+        )  # fmt: skip
+        print(f"{exercise.id} solution: {green} of {args.rounds} rounds green ({seconds:.1f} s)")
+        if green != args.rounds:
+            print(tail)
+        return 0 if green == args.rounds else 1
+
+    chosen = [m for m in exercise.mutants if not args.mutants or m.stem in args.mutants]
+    missed = 0
+    with tempfile.TemporaryDirectory(prefix="kata-stress-") as scratch:
+        for mutant in chosen:
+            must_fail, _ = runner.mutant_expectations(mutant)
+            target = runner.stage(exercise, mutant, Path(scratch) / mutant.stem)
+            by_round, seconds, tail = rounds_run(exercise, target, args.rounds, args.start_method)
+            caught = sum(
+                1 for r in range(1, args.rounds + 1)
+                if all(by_round.get(r, {}).get(name) == "failed" for name in must_fail)
+            )  # fmt: skip
+            missed += caught != args.rounds
+            flag = "" if caught == args.rounds else "   <-- MISSED"
+            print(f"{mutant.stem:<40} caught {caught:>3} of {args.rounds} ({seconds:.1f} s){flag}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
