@@ -63,6 +63,7 @@ class KataPlugin:
             multiprocessing.set_start_method(method, force=True)
             os.environ["KATA_START_METHOD"] = method
         guard.install()
+        _children_skip_pytests_main()
 
     @pytest.hookimpl
     def pytest_report_header(self, config):
@@ -215,6 +216,28 @@ class KataPlugin:
         terminalreporter.section(f"kata progress (target: {target.active().label})")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+def _children_skip_pytests_main() -> None:
+    """Spawned children do not run pytest's entry script again as their __main__.
+
+    A spawn child re-imports the parent's __main__ (guarded by ``if __name__ ==
+    "__main__"``) before it runs its target; in a test run that is pytest's entry point,
+    which imports all of pytest: a few tenths of a second per child, seconds on a loaded
+    machine. Nothing a child runs in a kata lives there: the learner's functions are in
+    their module and the tests' child-side code in kata.probes.
+    """
+    from multiprocessing import spawn
+
+    original = spawn.get_preparation_data
+
+    def get_preparation_data(name):
+        data = original(name)
+        data.pop("init_main_from_name", None)
+        data.pop("init_main_from_path", None)
+        return data
+
+    spawn.get_preparation_data = get_preparation_data
 
 
 def pytest_configure(config):
