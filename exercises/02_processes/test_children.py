@@ -1,0 +1,352 @@
+"""Tests for 02_processes. Run them with:  pytest exercises/02_processes
+
+The jobs these tests hand to run_children live in kata/probes/children.py, at the top
+level of a module, so that a child started with spawn or forkserver can import them.
+They report from inside the child (its pid, its parent, its name, when it started)
+through a multiprocessing.Queue, so "did it run in a new process?" has an exact answer.
+Each job also refuses to run in the test's own process: called there, it raises.
+"""
+
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import time
+
+import pytest
+
+from kata import finishes_within, implementation
+from kata.probes import children as probe
+
+children = implementation("children")
+
+HUNG_TIMEOUT = 0.25  # the timeout given to run_children when one child never ends
+
+
+def patience() -> float:
+    """How long children may take to start: a forked child is a copy of a running process,
+    a spawned one (spawn, forkserver) is a fresh interpreter that imports modules first,
+    which on a busy machine can take many seconds."""
+    return 3.0 if multiprocessing.get_start_method() == "fork" else 20.0
+
+
+# Each test waits for children with its own bounds (a few times patience() at most); the
+# time limit of a test is only the last line of defence, so it must be longer than those.
+pytestmark = pytest.mark.timeout(4 * patience() + 5)
+
+
+def replies(replies_queue, count, seconds):
+    """Up to `count` replies the children put on the queue, waiting at most `seconds` in all."""
+    got = []
+    deadline = time.monotonic() + seconds
+    while len(got) < count:
+        try:
+            got.append(replies_queue.get(timeout=max(0.0, deadline - time.monotonic())))
+        except queue.Empty:
+            break
+    return got
+
+
+def meaning(exitcode):
+    if exitcode is None:
+        return "None: nobody saw the child end (never joined, or still running)"
+    if exitcode < 0:
+        return f"{exitcode}: killed by {signal.Signals(-exitcode).name}"
+    return {0: "0: success", 1: "1: an uncaught exception"}.get(exitcode, f"{exitcode}: sys.exit({exitcode})")
+
+
+EXIT_CODES = (
+    "Process.exitcode is None until the child has ended and been joined; then 0 if the "
+    "target returned (what it returned is thrown away), 1 if an exception ended it, n if "
+    "it called sys.exit(n), and -N if signal N killed it (terminate() sends SIGTERM, "
+    "kill() SIGKILL)."
+)
+
+
+def test_an_exit_code_says_how_a_child_ended():
+    cases = [  # exit code, succeeded, killed_by
+        (0, True, None),
+        (1, False, None),
+        (3, False, None),
+        (-signal.SIGKILL, False, signal.SIGKILL),
+        (-signal.SIGTERM, False, signal.SIGTERM),
+        (None, False, None),
+    ]
+    wrong = []
+    for exitcode, succeeded, killed_by in cases:
+        report = children.ChildReport("job", 4242, exitcode)
+        got = (report.succeeded, report.killed_by)
+        if got != (succeeded, killed_by):
+            wrong.append(
+                f"  exit code {exitcode!s:>4}: succeeded={got[0]!r}, killed_by={got[1]!r}; "
+                f"expected succeeded={succeeded!r}, killed_by={killed_by!r}"
+            )
+    assert not wrong, (
+        "ChildReport misreads some exit codes:\n" + "\n".join(wrong) + "\n" + EXIT_CODES
+        + " Only 0 is a success: None means nobody knows yet, and `not exitcode` is True "
+        "for None too. Only a negative code names a signal: exit code 3 is sys.exit(3), "
+        "not SIGQUIT."
+    )
+
+
+def test_check_all_names_every_child_that_did_not_succeed():
+    exit_codes = {"fine": 0, "crashed": 1, "gave up": 3, "killed": -signal.SIGKILL, "not joined": None}
+    reports = {name: children.ChildReport(name, 4000 + i, code) for i, (name, code) in enumerate(exit_codes.items())}
+    try:
+        children.check_all(reports)
+    except children.ChildFailed as exc:
+        failures = exc.failures
+    else:
+        raise AssertionError(
+            "check_all returned quietly for children that exited with 1, 3, -9 and None: "
+            "it should raise ChildFailed. A child's failure never reaches the parent as an "
+            "exception; its exit code is all there is, so ignoring it loses the failure."
+        )
+    expected = {name: code for name, code in exit_codes.items() if code != 0}
+    assert failures == expected, (
+        f"ChildFailed.failures is {failures}; expected {expected}. Every exit code other "
+        "than 0 is a failure: a positive one (an exception, sys.exit(n)), a negative one "
+        "(killed by a signal) and None (no one saw the child end)."
+    )
+    fine = {"a": children.ChildReport("a", 4100, 0), "b": children.ChildReport("b", 4101, 0)}
+    assert children.check_all(fine) is None, "check_all should return None when every child succeeded"
+
+
+def test_each_job_runs_in_a_child_process_of_its_own():
+    me = os.getpid()
+    method = multiprocessing.get_start_method()
+    replies_queue = multiprocessing.Queue()
+    try:
+        reports = children.run_children(
+            {
+                "first": (probe.tell_who_i_am, (me, replies_queue)),
+                "second": (probe.tell_who_i_am, (me, replies_queue)),
+            },
+            patience(),
+        )
+        assert sorted(reports) == ["first", "second"], (
+            f"run_children should return one ChildReport per job, by job name; it returned {reports!r}"
+        )
+        for name, report in reports.items():
+            assert report.pid not in (None, me), (
+                f"the report for {name!r} says pid {report.pid}, and this test's own pid is {me}: "
+                "the job did not run in a child process. Process.start() makes the child, and "
+                "Process.pid is its pid."
+            )
+            assert report.exitcode == 0, (
+                f"the report for {name!r} says exit code {meaning(report.exitcode)}; the job "
+                f"returned normally, so it should be 0. {EXIT_CODES}"
+            )
+        # Each child put its reply on the queue before it ended, so the replies are there.
+        seen = {reply["name"]: reply for reply in replies(replies_queue, 2, patience())}
+    finally:
+        replies_queue.close()
+    assert sorted(seen) == ["first", "second"], (
+        f"inside the children, multiprocessing.current_process().name was {sorted(seen)}; "
+        "expected the job names ['first', 'second']. Name each Process after its job: "
+        "Process(target=..., args=..., name=name)."
+    )
+    for name in ("first", "second"):
+        report, inside = reports[name], seen[name]
+        assert report.pid == inside["pid"], (
+            f"the report for {name!r} says pid {report.pid}, but in the child os.getpid() "
+            f"was {inside['pid']}: report the child's Process.pid (known once it is started)"
+        )
+        assert inside["parent"] == me, (
+            f"multiprocessing.parent_process() in {name!r} was pid {inside['parent']}, not "
+            f"this test's process ({me}): the child should be started by run_children"
+        )
+        if method != "forkserver":  # a forkserver child's os.getppid() is the server's pid
+            assert inside["ppid"] == me, (
+                f"os.getppid() in {name!r} was {inside['ppid']}, not this test's pid {me}"
+            )
+    assert seen["first"]["pid"] != seen["second"]["pid"], "both jobs ran in the same process"
+
+
+def test_all_children_are_started_before_any_is_waited_for():
+    me = os.getpid()
+    wait = patience()
+    barrier = multiprocessing.Barrier(2)  # each child waits here, up to `wait`, for the other
+    replies_queue = multiprocessing.Queue()
+    try:
+        reports = children.run_children(
+            {
+                "left": (probe.meet, (me, barrier, wait, replies_queue)),
+                "right": (probe.meet, (me, barrier, wait, replies_queue)),
+            },
+            2 * wait,
+        )
+        codes = {name: report.exitcode for name, report in reports.items()}
+        # Only for the report: what the children did, and when (they ended, so it is there).
+        events = [] if codes == {"left": 0, "right": 0} else sorted(replies(replies_queue, 4, 0.5))
+    finally:
+        replies_queue.close()
+    if codes != {"left": 0, "right": 0}:
+        first = events[0][0] if events else 0.0
+        timeline = "\n".join(f"  {t - first:6.2f} s  {name:<6} {what}" for t, name, what in events)
+        raise AssertionError(
+            "two children that each wait for the other were never running at the same "
+            f"time: their exit codes are {codes}. What they did, in order:\n{timeline}\n"
+            "Start every child first, then wait for them: start() returns at once, join() "
+            "waits. Starting and joining each in turn runs them one after another."
+        )
+
+
+def test_each_exit_code_says_how_the_child_ended():
+    me = os.getpid()
+    go = multiprocessing.Event()  # each child says it has started, then waits for this
+    started = multiprocessing.Queue()
+    held = (me, go, started)
+    jobs = {
+        "returns": (probe.succeed, held),
+        "raises": (probe.fail, held),
+        "exits with 3": (probe.exit_with, held + (3,)),
+        "is killed": (probe.kill_myself, held),
+    }
+    expected = {"returns": 0, "raises": 1, "exits with 3": 3, "is killed": -signal.SIGKILL}
+    outcome = {}
+
+    def call_run_children():
+        try:
+            outcome["reports"] = children.run_children(jobs, 3 * patience())
+        except BaseException as exc:  # handed to the test below
+            outcome["error"] = exc
+
+    caller = threading.Thread(target=call_run_children, name="calling run_children", daemon=True)
+    caller.start()
+    try:
+        arrived = []
+        deadline = time.monotonic() + patience()
+        while caller.is_alive() and len(arrived) < len(jobs) and time.monotonic() < deadline:
+            arrived += replies(started, 1, 0.05)
+        returned_early = not caller.is_alive()  # go is not set: no child can have ended yet
+    finally:
+        go.set()
+        caller.join(2 * patience())
+        started.close()
+    if "error" in outcome:
+        raise outcome["error"]
+    assert not returned_early, (
+        f"run_children returned while its children were still running (they had started: "
+        f"{sorted(arrived)}, and were waiting for this test's signal before ending). It must "
+        "wait for every child (join) before it reports: until a child has ended and been "
+        f"joined, its exit code is None. {EXIT_CODES}"
+    )
+    assert not caller.is_alive(), "run_children did not return after its children had ended"
+    got = {name: report.exitcode for name, report in outcome["reports"].items()}
+    if got != expected:
+        rows = "\n".join(
+            f"  {name:<13} expected {meaning(code):<32} got "
+            + (meaning(got[name]) if name in got else "no report")
+            for name, code in expected.items()
+        )
+        raise AssertionError(f"each child's exit code should say how it ended:\n{rows}\n{EXIT_CODES}")
+
+
+def test_a_child_still_running_at_the_timeout_is_stopped():
+    me = os.getpid()
+    reports = finishes_within(
+        HUNG_TIMEOUT + patience(),
+        children.run_children,
+        {"stuck": (probe.hang, (me, 60.0))},
+        HUNG_TIMEOUT,
+        explain=(
+            f"run_children(..., timeout={HUNG_TIMEOUT}) is still waiting for a child that "
+            "never ends. A plain join() waits for ever, and a hung child hangs its caller "
+            "with it: join(timeout) waits at most that long (give each join what is left "
+            "of one deadline)."
+        ),
+    )
+    report = reports["stuck"]
+    assert report.exitcode is not None, (
+        "the child that never ends is reported with exit code None: it was left running. "
+        "join(timeout) returns None whether or not the child ended; ask is_alive(), and "
+        "stop a child that is still running: terminate() (then kill() if need be), then "
+        "join() it, so that it is reaped and its exit code is known."
+    )
+    assert report.exitcode in (-signal.SIGTERM, -signal.SIGKILL), (
+        f"the child that never ends should be stopped by SIGTERM (terminate()) or SIGKILL "
+        f"(kill()), exit code -15 or -9; its report says {meaning(report.exitcode)}"
+    )
+    try:
+        os.kill(report.pid, 0)  # signal 0: is there still a process with this pid?
+    except ProcessLookupError:
+        pass
+    else:
+        raise AssertionError(
+            f"the stopped child (pid {report.pid}) still exists: join it after stopping it"
+        )
+
+
+def test_a_childs_change_to_a_global_stays_in_the_child():
+    method = multiprocessing.get_start_method()
+    before = children.COUNTER
+    children.COUNTER = 100  # this process's copy
+    try:
+        bumped = finishes_within(
+            patience(),
+            children.bump_in_child,
+            5,
+            patience(),
+            explain="bump_in_child did not return: wait for the child and its reply with timeouts.",
+        )
+        after = children.COUNTER
+    finally:
+        children.COUNTER = before
+    assert bumped.child_pid != os.getpid(), (
+        f"bump_counter ran in this process (pid {bumped.child_pid}), not in a child, and "
+        f"this process's COUNTER went from 100 to {after}: the bump happened here. start() "
+        "a Process for it."
+    )
+    assert after == 100, (
+        f"this process's COUNTER went from 100 to {after}: the bump happened here. A child "
+        "process changes its own copy of the global, never the parent's."
+    )
+    assert bumped.in_parent == 100, (
+        f"bump_in_child says the parent's COUNTER is {bumped.in_parent}, but it is 100: read "
+        "COUNTER in this process once the child has ended, do not work out what it 'should' be"
+    )
+    starts_from = 100 if method == "fork" else 0
+    assert bumped.in_child == starts_from + 5, (
+        f"the child added 5 and reported COUNTER = {bumped.in_child}; under the {method!r} start "
+        f"method it should be {starts_from + 5}. A forked child starts as a copy of its parent, "
+        "so it sees the parent's COUNTER (100). A child started with spawn or forkserver is a "
+        "fresh interpreter that imports children.py again, so COUNTER starts at the 0 written "
+        "in the file. Use multiprocessing.Process (the start method the program chose), not "
+        "a context you picked yourself."
+    )
+
+
+def test_a_child_that_fails_is_seen_through_its_exit_code():
+    reply_timeout = 2 * patience()
+    try:
+        bumped = finishes_within(
+            patience(),
+            children.bump_in_child,
+            -1,
+            reply_timeout,
+            explain=(
+                "bump_counter(-1, ...) raised ValueError in the child, which then exited with "
+                "code 1 and will never reply, and bump_in_child is still waiting for the "
+                "reply. Wait for the child instead, and check its exit code before you look "
+                "for a reply."
+            ),
+        )
+    except children.ChildFailed as exc:
+        assert list(exc.failures.values()) == [1], (
+            f"ChildFailed.failures is {exc.failures}; expected one child with exit code 1 "
+            "(bump_counter raised ValueError)"
+        )
+    except queue.Empty:
+        raise AssertionError(
+            "bump_in_child raised queue.Empty: it looked for the child's reply without "
+            "checking how the child ended. The child raised ValueError and exited with code "
+            "1; raise ChildFailed with that exit code."
+        ) from None
+    else:
+        raise AssertionError(
+            f"bump_counter(-1, ...) raised ValueError in the child, yet bump_in_child "
+            f"returned {bumped!r}. An exception in a child does not reach the parent: only "
+            "its exit code (1) tells. Raise ChildFailed when the exit code is not 0."
+        )

@@ -1,0 +1,466 @@
+"""Tests for 06_queues. Run them with:  pytest exercises/06_queues
+
+produce and consume are first tried one at a time, in this process, on queues the tests
+make and read. Then run_conveyor runs them in processes of their own. The tests see
+every process run_conveyor starts (they note each Process.start()), so a failure can
+list them with how each one ended: on its own (exit code 0), crashed (1), or terminated
+(-15).
+
+Nothing here waits without a bound: every get has a timeout, and your functions run in
+helper threads that the tests give up on in time, saying where they were stuck.
+"""
+
+import multiprocessing
+import multiprocessing.process
+import multiprocessing.queues
+import queue
+import threading
+import time
+from collections import Counter
+
+import pytest
+
+from kata import finishes_within, implementation
+
+conveyor = implementation("conveyor")
+
+SOON = 2.0  # seconds for something a right answer does at once, in this process
+QUIET = 0.2  # seconds a consumer is watched while its queue stays empty
+
+
+def patience():
+    """Seconds run_conveyor gets: starting processes with spawn on a loaded machine is slow."""
+    return 3.0 if multiprocessing.get_start_method() == "fork" else 10.0
+
+
+SENTINELS = (
+    "A consumer ends when it takes a STOP, and one STOP ends one consumer: the parent "
+    "must put one STOP per consumer once every producer has ended, and each consumer "
+    "must pass its STOP on to the results queue, so the parent knows when all the "
+    "results are in (one STOP per consumer), without guessing from a timeout."
+)
+PIPE_DEADLOCK = (
+    "A multiprocessing.Queue sends through a pipe, and a pipe holds only about 64 KB "
+    "until someone reads it. A process that has put data on a queue does not end until "
+    "its data is in the pipe: join() it before anyone reads that queue and the parent "
+    "waits for the child while the child waits for the parent. The consumers must run "
+    "while the producers put (start them all first), and the parent must read the "
+    "results before it joins the consumers."
+)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def new_queue():
+    """Makes multiprocessing queues for this test, and closes them after it."""
+    made = []
+
+    def make(maxsize=0):
+        q = multiprocessing.Queue(maxsize)
+        made.append(q)
+        return q
+
+    yield make
+    for q in made:
+        q.cancel_join_thread()  # what is left in a queue must not keep the test run alive
+        q.close()
+
+
+class WatchedQueue(multiprocessing.queues.Queue):
+    """A multiprocessing.Queue that counts how often it is asked for an item or its size."""
+
+    def __init__(self):
+        super().__init__(ctx=multiprocessing.get_context())
+        self.asked = 0
+        self.first_ask = threading.Event()
+
+    def _note(self):
+        self.asked += 1
+        self.first_ask.set()
+
+    def get(self, block=True, timeout=None):
+        self._note()
+        return super().get(block, timeout)  # get_nowait() comes here too
+
+    def empty(self):
+        self._note()
+        return super().empty()
+
+    def qsize(self):
+        self._note()
+        return super().qsize()
+
+
+@pytest.fixture
+def started():
+    """Every process started during the test, in order. At the end, any still running is
+    stopped, and no queue made here may keep the test run from exiting."""
+    processes, queues = [], []
+    original_start = multiprocessing.process.BaseProcess.start
+    original_init = multiprocessing.queues.Queue.__init__
+
+    def start(self):
+        processes.append(self)
+        # start() forgets the target once the child has it: note its name now.
+        self._kata_runs = getattr(getattr(self, "_target", None), "__name__", type(self).__name__)
+        return original_start(self)
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        queues.append(self)
+
+    multiprocessing.process.BaseProcess.start = start
+    multiprocessing.queues.Queue.__init__ = init
+    try:
+        yield processes
+    finally:
+        multiprocessing.process.BaseProcess.start = original_start
+        multiprocessing.queues.Queue.__init__ = original_init
+        for q in queues:
+            # At exit, Python waits until each queue's feeder thread has written all it
+            # holds into the pipe; with nobody left to read, that wait would never end.
+            q.cancel_join_thread()
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(5)
+
+
+def how_it_ended(process):
+    code = process.exitcode
+    if code is None:
+        return "still running" if process.is_alive() else "not joined"
+    if code == 0:
+        return "exit code 0: ended on its own"
+    if code < 0:
+        return f"exit code {code}: killed by a signal ({'terminated' if code == -15 else 'killed'})"
+    return f"exit code {code}: an exception (its traceback is on stderr above)"
+
+
+def process_table(processes):
+    """One line per process: its name, what it ran, and how it ended."""
+    if not processes:
+        return "run_conveyor started no process at all."
+    lines = [f"the {len(processes)} processes run_conveyor started:"]
+    for process in processes:
+        target = getattr(process, "_kata_runs", "?")
+        lines.append(f"  {process.name:<14} {target:<12} {how_it_ended(process)}")
+    return "\n".join(lines)
+
+
+def take(q, seconds=SOON):
+    """q.get(timeout=seconds), or the string 'nothing' when nothing arrives in time.
+
+    A batch comes back as a list, whatever sequence it was sent as (list, tuple, range).
+    """
+    try:
+        got = q.get(timeout=seconds)
+    except queue.Empty:
+        return "nothing"
+    return list(got) if isinstance(got, (list, tuple, range)) else got
+
+
+def diagnose(processes, explain):
+    """What the way the processes ended says, and the lesson that goes with it."""
+
+    def ran(p, name):
+        return getattr(p, "_kata_runs", "") == name
+
+    makers = [p for p in processes if ran(p, "produce")]
+    takers = [p for p in processes if ran(p, "consume")]
+    ended = [p for p in takers if p.exitcode == 0]
+    if makers and not takers:
+        return (
+            "The producers were started but no consumer was: nobody read the items queue "
+            "while the producers put, so they could not end. " + PIPE_DEADLOCK
+        )
+    if ended and len(ended) < len(takers):
+        return (
+            f"{len(ended)} of {len(takers)} consumers ended on their own and the others did "
+            "not. (One that took its STOP is also stuck if nobody reads what it put on the "
+            "results queue: a queue's pipe holds only about 64 KB.) " + SENTINELS
+        )
+    if takers and makers and not ended and all(p.exitcode == 0 for p in makers):
+        return (
+            "The producers ended, but no consumer ended on its own: no consumer got a STOP, "
+            "or none could end because nobody read what they put on the results queue. "
+            + PIPE_DEADLOCK
+        )
+    return explain
+
+
+def run(count, producers, consumers, batch, timeout, started, explain):
+    """run_conveyor(...) in a helper thread; a failure shows how each of its processes ended."""
+    try:
+        return finishes_within(
+            timeout + 3.0, conveyor.run_conveyor, count, producers, consumers, batch, timeout,
+            explain=explain,
+        )  # fmt: skip
+    except pytest.fail.Exception as stuck:
+        lesson = diagnose(started, explain)
+        report = f"{stuck}\n{process_table(started)}" + ("" if lesson == explain else f"\n{lesson}")
+    except TimeoutError as exc:
+        report = (
+            f"run_conveyor({count}, producers={producers}, consumers={consumers}, "
+            f"batch={batch}, timeout={timeout}) raised TimeoutError({exc}): a right answer "
+            f"finishes this in well under a second.\n{process_table(started)}\n"
+            + diagnose(started, explain)
+        )
+    pytest.fail(report, pytrace=False)  # out of the except: one report, not two
+
+
+def what_went_wrong(received, count):
+    """The numbers lost, doubled or never sent, in words; '' when every number came back once."""
+    counts = Counter(received)
+    lost = [i for i in range(count) if counts[i] == 0]
+    doubled = sorted(i for i, n in counts.items() if n > 1 and isinstance(i, int))
+    strange = [i for i in counts if not (isinstance(i, int) and 0 <= i < count)]
+    parts = []
+    if lost:
+        parts.append(f"{len(lost)} never came back (e.g. {lost[:5]})")
+    if doubled:
+        parts.append(f"{len(doubled)} came back more than once (e.g. {doubled[:5]})")
+    if strange:
+        parts.append(f"{len(strange)} values came back that nobody sent (e.g. {strange[:5]})")
+    return f"of {count} numbers, " + " and ".join(parts) if parts else ""
+
+
+# --- produce ------------------------------------------------------------------------------
+
+
+def test_produce_puts_its_numbers_in_batches_in_order(new_queue):
+    items = new_queue()
+    finishes_within(SOON, conveyor.produce, items, 5, 250, 100)
+    batches = [take(items) for _ in range(3)]
+    assert "nothing" not in batches, (
+        f"produce(items, first=5, count=250, batch=100) should put 3 batches (100, 100 "
+        f"and 50 numbers); within {SOON:g} s the test could take only "
+        f"{batches.index('nothing')}: {batches}"
+    )
+    sizes = [len(b) for b in batches]
+    numbers = [n for b in batches for n in b]
+    assert sizes == [100, 100, 50] and numbers == list(range(5, 255)), (
+        f"produce(items, first=5, count=250, batch=100) put batches of sizes {sizes} holding "
+        f"{numbers[:4]} ... {numbers[-3:]}; expected 5, 6, ... 254, in order, as batches of "
+        "100, 100 and 50. One put per batch, not per number: each put costs a pickle, a lock "
+        "and a write into a pipe, and batching pays that once for a hundred numbers."
+    )
+    extra = take(items, 0.1)
+    assert extra == "nothing", (
+        f"after its numbers, produce also put {extra!r}. A producer puts only its numbers: "
+        "with several producers and consumers, a STOP from one producer would stop a "
+        "consumer while the other producers are still at work. The parent, which knows "
+        "when every producer has ended, sends the STOPs."
+    )
+
+
+def test_produce_waits_for_room_and_raises_queue_full_after_its_timeout(new_queue):
+    items = new_queue(2)  # room for 2 batches, and nobody takes any
+    began = time.monotonic()
+    try:
+        finishes_within(
+            SOON, conveyor.produce, items, 0, 100, 10, 0.1,
+            explain="produce(..., timeout=0.1) must not wait longer than 0.1 s for room in "
+            "a full queue: pass the timeout to put(), which then raises queue.Full.",
+        )  # fmt: skip
+    except queue.Full:
+        pass
+    else:
+        raise AssertionError(
+            "produce(items, 0, 100, batch=10, timeout=0.1) into a queue with room for 2 "
+            "batches, which nobody reads, returned without raising queue.Full: 8 batches "
+            "were silently dropped. Let queue.Full propagate: the caller must learn that "
+            "the numbers did not go through."
+        )
+    waited = time.monotonic() - began
+    assert waited >= 0.08, (
+        f"produce gave up after {waited:.3f} s; with timeout=0.1 it should wait up to 0.1 s "
+        "for room (put(batch, timeout=0.1)), not fail at once as put(block=False) does"
+    )
+    kept = [take(items, 0.5) for _ in range(2)]
+    assert kept == [list(range(0, 10)), list(range(10, 20))], (
+        f"the full queue should hold the first 2 batches, [0..9] and [10..19]; it held {kept}"
+    )
+
+    # timeout=None: wait as long as it takes for room. A reader frees it, batch by batch.
+    items = new_queue(1)
+    producer = threading.Thread(
+        target=conveyor.produce, args=(items, 0, 30, 10, None), name="producer", daemon=True
+    )
+    producer.start()
+    got = [take(items) for _ in range(3)]
+    producer.join(SOON)
+    assert got == [list(range(0, 10)), list(range(10, 20)), list(range(20, 30))], (
+        f"produce(items, 0, 30, batch=10, timeout=None) into a queue with room for 1 batch, "
+        f"read by the test batch by batch, should put all 3 batches, waiting for room each "
+        f"time; the test took {got}. timeout=None means wait as long as it takes."
+    )
+
+
+# --- consume ------------------------------------------------------------------------------
+
+
+def test_consume_passes_batches_on_until_one_stop(new_queue):
+    items, results = new_queue(), new_queue()
+    for batch in ([1, 2], [3], conveyor.STOP, [99]):
+        items.put(batch)
+    finishes_within(
+        SOON, conveyor.consume, items, results,
+        explain="consume was given [1, 2], [3], STOP, [99] and never returned: it must "
+        "return after it takes a STOP. Everything that goes through a queue is pickled, so "
+        "the STOP that arrives is a copy: the sentinel must be a value that stays itself, "
+        "like None (the given STOP), never a fresh object().",
+    )  # fmt: skip
+    passed_on = []
+    while len(passed_on) < 5:
+        got = take(results, 1.0)
+        if got == "nothing" or got is conveyor.STOP:
+            break
+        passed_on.append(got)
+    assert passed_on == [[1, 2], [3]], (
+        f"consume was given [1, 2], [3], STOP, [99] and put {passed_on} on results; it "
+        "should pass on [1, 2] and [3], in order, and nothing after the STOP"
+    )
+    assert got is conveyor.STOP, (
+        f"after the batches, consume should put a STOP on results; the test found {got!r}. "
+        + SENTINELS
+    )
+    left = take(items, 1.0)
+    assert left == [99], (
+        f"the batch after the STOP, [99], should still be in the items queue; the test "
+        f"found {left!r}. A consumer takes exactly one STOP and then stops taking: what "
+        "follows belongs to the other consumers."
+    )
+
+
+def test_a_waiting_consumer_neither_spins_nor_gives_up(new_queue):
+    items, results = WatchedQueue(), new_queue()
+    try:
+        def work():
+            try:
+                conveyor.consume(items, results)
+            finally:
+                items.first_ask.set()  # returned or raised: stop waiting for its first get
+
+        consumer = threading.Thread(target=work, name="consumer", daemon=True)
+        consumer.start()
+        items.first_ask.wait(SOON)
+        before = items.asked
+        consumer.join(QUIET)  # watching, not synchronising: the queue stays empty meanwhile
+        asked, gave_up = items.asked - before, not consumer.is_alive()
+        items.put([7, 8])
+        items.put(conveyor.STOP)  # also ends a consumer that spins
+        assert not gave_up, (
+            f"consume returned after its queue had been empty for {QUIET} s, before any "
+            "STOP came; the [7, 8] sent afterwards was never taken. An empty queue only "
+            "means nothing has arrived yet (a producer may still be starting up): "
+            "queue.Empty from a get with a timeout is not the end of the work. Only STOP "
+            "is. Wait with a plain blocking get()."
+        )
+        assert asked <= 10, (
+            f"for {QUIET} s consume waited on an empty queue, and in that time it asked the "
+            f"queue for an item (get, get_nowait, empty or qsize) {asked} times. That is "
+            "busy-waiting: catching queue.Empty and asking again at once burns a whole CPU "
+            "core for nothing. A blocking get() sleeps until an item arrives and uses no "
+            "CPU meanwhile."
+        )
+        consumer.join(SOON)
+        got = [take(results, 1.0), take(results, 1.0)]
+        assert got == [[7, 8], conveyor.STOP], (
+            f"after the quiet spell, the test put [7, 8] and STOP; consume put {got} on "
+            "results, expected [7, 8] and then STOP"
+        )
+        assert not consumer.is_alive(), (
+            "consume passed [7, 8] and the STOP on, and is still running: once it has "
+            "taken its STOP and passed it on, it should return"
+        )
+    finally:
+        items.cancel_join_thread()
+        items.close()
+
+
+# --- run_conveyor --------------------------------------------------------------------------
+
+
+def test_run_conveyor_moves_10000_numbers_with_2_producers_and_2_consumers(started):
+    count = 10_000
+    received = run(count, 2, 2, 100, patience(), started, SENTINELS)
+    assert len(started) == 4, (
+        f"run_conveyor(10000, producers=2, consumers=2) started {len(started)} processes; "
+        "expected 4: 2 running produce and 2 running consume, each in a process of its own. "
+        f"{process_table(started)}"
+    )
+    wrong = what_went_wrong(received, count)
+    assert not wrong, (
+        f"{wrong}. Each producer sends its own share of range(count); "
+        "the parent reads the results until every consumer has passed on its STOP, and "
+        "never ends a consumer before it has taken its STOP (terminate() kills it with "
+        "batches still in the pipe or in its hands).\n"
+        f"{process_table(started)}"
+    )
+    unfinished = [p for p in started if p.exitcode != 0]
+    assert not unfinished, (
+        "every number came back, but not every process ended on its own with exit code 0 "
+        "before run_conveyor returned: a consumer ends when it takes its STOP, and the "
+        f"parent joins each one.\n{process_table(started)}"
+    )
+
+
+def test_more_than_a_pipe_holds_goes_through_without_deadlock(started):
+    count = 60_001  # about 200 KB of batches through each queue; a pipe holds about 64 KB
+    received = run(count, 3, 2, 1000, patience(), started, PIPE_DEADLOCK)
+    wrong = what_went_wrong(received, count)
+    assert not wrong, (
+        f"with 3 producers and 2 consumers, {wrong}. Split "
+        "range(count) into 3 shares that cover it exactly (the last share takes what "
+        "count // 3 leaves over), and put one STOP per consumer, after every producer has "
+        f"ended, no more.\n{process_table(started)}"
+    )
+
+
+def test_run_conveyor_gives_up_in_time_and_leaves_nothing_running(started):
+    began = time.monotonic()
+    lesson = (
+        "run_conveyor(1_000_000, batch=1, timeout=0.2) cannot finish in 0.2 s. When a "
+        "get(timeout=...) on the results raises queue.Empty, or a join(timeout) returns "
+        "with the process still alive, time is up: terminate() and join() every process "
+        "still running and raise TimeoutError. Catching queue.Empty to ask again forever "
+        "is a loop that never ends. And check the deadline before every get, not only when "
+        "one times out: while results keep coming, no get ever does."
+    )
+    try:
+        outcome = finishes_within(
+            patience(), conveyor.run_conveyor, 1_000_000, 2, 2, 1, 0.2, explain=lesson
+        )
+    except TimeoutError:
+        outcome = None
+    except (queue.Empty, pytest.fail.Exception) as exc:
+        outcome = exc
+    if isinstance(outcome, queue.Empty):  # reported out of the except: one report, not two
+        pytest.fail(
+            "run_conveyor let queue.Empty out. To its caller that means nothing: say what "
+            "did not finish, as a TimeoutError, after stopping every process.\n"
+            + process_table(started),
+            pytrace=False,
+        )
+    if isinstance(outcome, pytest.fail.Exception):
+        pytest.fail(f"{outcome}\n{process_table(started)}", pytrace=False)
+    took = time.monotonic() - began
+    assert outcome is None, (
+        f"run_conveyor returned {len(outcome)} numbers of 1,000,000 after {took:.2f} s "
+        "instead of raising TimeoutError: a partial answer that looks like a whole one. "
+        + lesson
+    )
+    left = [p for p in started if p.is_alive()]
+    assert not left, (
+        f"run_conveyor raised TimeoutError but left {len(left)} processes running: "
+        f"{[p.name for p in left]}. Before giving up, terminate() and join() every "
+        f"process still running.\n{process_table(started)}"
+    )
+    assert len(started) == 4, (
+        f"run_conveyor(..., producers=2, consumers=2) started {len(started)} processes, not "
+        f"4.\n{process_table(started)}"
+    )

@@ -1,0 +1,25 @@
+"""After starting the child, collect closes its receive end (the one it needs) instead of
+its copy of the send end (the one it does not use).
+
+Caught by: test_collect_gets_every_item_from_a_child_over_a_one_way_pipe, test_collect_stops_at_the_end_of_the_data_not_at_a_special_item
+Says: handle is closed
+"""
+
+from kata.runner import load_reference
+
+load_reference("07_pipes", globals())  # everything as in the reference solution, except:
+
+
+def collect(items):
+    receive_end, send_end = multiprocessing.Pipe(duplex=False)
+    feeder = multiprocessing.Process(target=feed, args=(send_end, items))
+    feeder.start()
+    receive_end.close()
+    received = []
+    while True:
+        try:
+            received.append(receive_end.recv())
+        except EOFError:
+            break
+    feeder.join()
+    return received

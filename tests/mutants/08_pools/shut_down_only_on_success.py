@@ -1,0 +1,21 @@
+"""close() and join() are only reached when every task succeeded: when a task raises or
+is late, run_all raises with the pool still there, its workers running. (The failing-task
+test sees it too under fork and spawn, as workers not yet exited or never joined; under
+forkserver the forkserver reaps them, so only the late task, still running, is certain.)
+
+Caught by: test_a_late_result_raises_timeout_error_and_stops_the_pool
+Says: worker processes of its pool are still there
+"""
+
+from kata.runner import load_reference
+
+load_reference("08_pools", globals())  # everything as in the reference solution, except:
+
+
+def run_all(task, jobs, workers, timeout=None):
+    pool = multiprocessing.Pool(workers)
+    pending = [pool.apply_async(task, tuple(job)) for job in jobs]
+    pool.close()
+    results = [result.get(timeout) for result in pending]
+    pool.join()
+    return results
