@@ -25,7 +25,7 @@ from kata import finishes_within, implementation
 conveyor = implementation("conveyor")
 
 SOON = 2.0  # seconds for something a right answer does at once, in this process
-QUIET = 0.2  # seconds a consumer is watched while its queue stays empty
+QUIET = 0.1  # seconds a consumer is watched while its queue stays empty
 
 
 def patience():
@@ -248,7 +248,7 @@ def test_produce_puts_its_numbers_in_batches_in_order(new_queue):
         "100, 100 and 50. One put per batch, not per number: each put costs a pickle, a lock "
         "and a write into a pipe, and batching pays that once for a hundred numbers."
     )
-    extra = take(items, 0.1)
+    extra = take(items, 0.05)
     assert extra == "nothing", (
         f"after its numbers, produce also put {extra!r}. A producer puts only its numbers: "
         "with several producers and consumers, a STOP from one producer would stop a "
@@ -262,23 +262,23 @@ def test_produce_waits_for_room_and_raises_queue_full_after_its_timeout(new_queu
     began = time.monotonic()
     try:
         finishes_within(
-            SOON, conveyor.produce, items, 0, 100, 10, 0.1,
-            explain="produce(..., timeout=0.1) must not wait longer than 0.1 s for room in "
+            SOON, conveyor.produce, items, 0, 100, 10, 0.05,
+            explain="produce(..., timeout=0.05) must not wait longer than 0.05 s for room in "
             "a full queue: pass the timeout to put(), which then raises queue.Full.",
         )  # fmt: skip
     except queue.Full:
         pass
     else:
         raise AssertionError(
-            "produce(items, 0, 100, batch=10, timeout=0.1) into a queue with room for 2 "
+            "produce(items, 0, 100, batch=10, timeout=0.05) into a queue with room for 2 "
             "batches, which nobody reads, returned without raising queue.Full: 8 batches "
             "were silently dropped. Let queue.Full propagate: the caller must learn that "
             "the numbers did not go through."
         )
     waited = time.monotonic() - began
-    assert waited >= 0.08, (
-        f"produce gave up after {waited:.3f} s; with timeout=0.1 it should wait up to 0.1 s "
-        "for room (put(batch, timeout=0.1)), not fail at once as put(block=False) does"
+    assert waited >= 0.04, (
+        f"produce gave up after {waited:.3f} s; with timeout=0.05 it should wait up to 0.05 s "
+        "for room (put(batch, timeout=0.05)), not fail at once as put(block=False) does"
     )
     kept = [take(items, 0.5) for _ in range(2)]
     assert kept == [list(range(0, 10)), list(range(10, 20))], (
@@ -424,7 +424,7 @@ def test_more_than_a_pipe_holds_goes_through_without_deadlock(started):
 def test_run_conveyor_gives_up_in_time_and_leaves_nothing_running(started):
     began = time.monotonic()
     lesson = (
-        "run_conveyor(1_000_000, batch=1, timeout=0.2) cannot finish in 0.2 s. When a "
+        "run_conveyor(1_000_000, batch=1, timeout=0.1) cannot finish in 0.1 s. When a "
         "get(timeout=...) on the results raises queue.Empty, or a join(timeout) returns "
         "with the process still alive, time is up: terminate() and join() every process "
         "still running and raise TimeoutError. Catching queue.Empty to ask again forever "
@@ -433,7 +433,7 @@ def test_run_conveyor_gives_up_in_time_and_leaves_nothing_running(started):
     )
     try:
         outcome = finishes_within(
-            patience(), conveyor.run_conveyor, 1_000_000, 2, 2, 1, 0.2, explain=lesson
+            patience(), conveyor.run_conveyor, 1_000_000, 2, 2, 1, 0.1, explain=lesson
         )
     except TimeoutError:
         outcome = None
