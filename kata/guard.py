@@ -6,8 +6,8 @@
 - Exceptions that end a thread during a test are collected, so a worker's crash fails
   the test that started it.
 - After each test, pools and executors the test left open are shut down, shared-memory
-  segments it left behind are unlinked, and threads and child processes it left running
-  are reported and the processes killed.
+  segments it left behind are unlinked, sockets it left open are closed, and threads and
+  child processes it left running are reported and the processes killed.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ import concurrent.futures
 import multiprocessing
 import multiprocessing.pool
 import multiprocessing.process
+import multiprocessing.queues
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -59,6 +61,8 @@ class TestWatch:
     exit_attempts: list[str] = field(default_factory=list)
     pools: list[weakref.ref] = field(default_factory=list)  # Pools and executors it created
     segments: list[tuple[str, str]] = field(default_factory=list)  # shared memory: (name, where)
+    sockets: list[weakref.ref] = field(default_factory=list)  # sockets it created
+    queues: list[weakref.ref] = field(default_factory=list)  # multiprocessing Queues it created
 
 
 _current: TestWatch | None = None
@@ -137,6 +141,10 @@ def install() -> None:
         pass
     else:
         _record_creation(shared_memory.SharedMemory, _remember_segment)
+    # Every socket object goes through socket.socket.__init__: socket(), accept(),
+    # socketpair(), create_connection(), dup(), and asyncio's transports.
+    _record_creation(socket.socket, _remember_socket)
+    _record_creation(multiprocessing.queues.Queue, _remember_queue)  # JoinableQueue too
     os._exit = guarded_exit
     import posix
 
@@ -165,6 +173,15 @@ def _remember_segment(segment, args, kwargs) -> None:
     created = kwargs.get("create", args[1] if len(args) > 1 else False)
     if created:
         _current.segments.append((segment.name, _caller(depth=3)))
+
+
+def _remember_socket(sock, args, kwargs) -> None:
+    _started_at[sock] = _call_site(depth=3)
+    _current.sockets.append(weakref.ref(sock))
+
+
+def _remember_queue(queue, args, kwargs) -> None:
+    _current.queues.append(weakref.ref(queue))
 
 
 def _record_thread_error(args) -> None:
@@ -270,6 +287,54 @@ def unlink_segments(watch: TestWatch) -> list[str]:
         except (ImportError, OSError):
             pass
     return reports
+
+
+def _describe_socket(sock: socket.socket) -> str:
+    kind = {socket.SOCK_STREAM: "TCP", socket.SOCK_DGRAM: "UDP"}.get(sock.type, str(sock.type))
+    if sock.family == socket.AF_UNIX:
+        kind = "Unix"
+    try:
+        peer = f"connected to {sock.getpeername()}"
+    except OSError:
+        try:
+            peer = f"bound to {sock.getsockname()}"
+        except OSError:
+            peer = "unbound"
+    return f"a {kind} socket {peer}"
+
+
+def close_open_sockets(watch: TestWatch) -> list[str]:
+    """Close the sockets the test created and left open; describe each for the report.
+
+    A socket that was closed, detached (a multiprocessing Connection took its descriptor)
+    or collected is not reported.
+    """
+    reports = []
+    for ref in watch.sockets:
+        sock = ref()
+        if sock is None or sock.fileno() == -1:
+            continue
+        reports.append(
+            f"{_describe_socket(sock)}, created at {started_at(sock) or '?'}, never closed (closed now)"
+        )
+        try:
+            sock.close()
+        except OSError:
+            pass
+    return reports
+
+
+def let_queues_go(watch: TestWatch) -> None:
+    """Keep the test's multiprocessing Queues from holding up the end of the run.
+
+    At exit, a Queue waits until its feeder thread has written everything put on it into
+    its pipe; with nobody left to read a full pipe, that wait never ends. What a test
+    left unread is not the next test's business, so it may be dropped.
+    """
+    for ref in watch.queues:
+        queue = ref()
+        if queue is not None:
+            queue.cancel_join_thread()
 
 
 def leaked_threads(watch: TestWatch, deadline: float) -> list[threading.Thread]:

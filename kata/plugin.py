@@ -145,19 +145,21 @@ class KataPlugin:
         self.timer.cancel()
         pools = guard.shut_open_pools(watch)
         segments = guard.unlink_segments(watch)
+        sockets = guard.close_open_sockets(watch)
+        guard.let_queues_go(watch)
         deadline = time.monotonic() + guard.GRACE_SECONDS
         threads = guard.leaked_threads(watch, deadline)
         processes = guard.leaked_processes(watch, deadline)  # killed, whatever the outcome
-        if item.stash.get(CALL_FAILED, False) or not (pools or segments or threads or processes):
+        if item.stash.get(CALL_FAILED, False) or not (pools or segments or sockets or threads or processes):
             return  # a failed test already has its report; its leftovers would be noise
         parts = ["The test passed, but left these behind after it ended:"]
-        parts.extend(pools + segments)
+        parts.extend(pools + segments + sockets)
         parts.extend(messages.thread_report(t) for t in threads)
         parts.extend(f"{p} (killed)" for p in processes)
         parts.append(
             "Every thread should be joined, every process joined, every Pool closed and "
-            "joined (or left through its `with` block) and every shared-memory segment "
-            "unlinked before the work is done: a leftover keeps using the machine and can "
+            "joined (or left through its `with` block), every socket closed and every "
+            "shared-memory segment unlinked before the work is done: a leftover keeps using the machine and can "
             "keep the program from exiting."
         )
         pytest.fail("\n".join(parts), pytrace=False)

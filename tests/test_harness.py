@@ -30,6 +30,7 @@ CASES = {
     "stuck_thread": ("waits-for-ever", 20),
     "leaked_process": ("killed", 20),
     "leaked_pool": ("never shut down", 20),
+    "leaked_socket": ("never closed (closed now)", 20),
     "exit_at_import": ("os._exit(0)", 15),
     "sys_exit_at_import": ("SystemExit(0)", 15),
     "exit_in_call": ("os._exit(0)", 15),
@@ -51,6 +52,9 @@ def processes_with(marker: str) -> list[int]:
 
 def planned_run(item, scratch):
     """The pytest run a test of this module needs (see conftest.py), started ahead."""
+    if item.originalname == "test_unread_queue_does_not_hold_up_the_end_of_the_run":
+        target = runner.stage(LOCKS, BROKEN / "unread_queue.py", scratch / "broken" / "unread_queue")
+        return ("broken", "unread_queue"), lambda: runner.run_exercise(LOCKS, target, wall_seconds=60)
     if item.originalname != "test_broken_implementation_fails_in_bounded_time":
         return None
     case = item.callspec.params["case"]
@@ -77,3 +81,10 @@ def test_broken_implementation_fails_in_bounded_time(case, runs):
         left = processes_with(MARKER)
         guard.kill(set(left))
         assert not left, f"{case} left processes running: {left}"
+
+
+def test_unread_queue_does_not_hold_up_the_end_of_the_run(runs):
+    run = runs.result(("broken", "unread_queue"))
+    assert run.returncode == 0, f"exit status {run.returncode} after {run.seconds:.0f} s:\n{run.output[-4000:]}"
+    assert run.passed() == set(runner.test_names(LOCKS)), run.output[-4000:]
+    assert run.seconds < 20, f"took {run.seconds:.1f} s: the end of the run waited on a Queue"
