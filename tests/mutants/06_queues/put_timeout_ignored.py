@@ -2,7 +2,7 @@
 queue that nobody reads.
 
 Caught by: test_produce_waits_for_room_and_raises_queue_full_after_its_timeout
-Says: must not wait longer than 0.1 s
+Says: must not wait longer than 0.05 s
 """
 
 from kata.runner import load_reference
