@@ -145,10 +145,31 @@ def install() -> None:
     # socketpair(), create_connection(), dup(), and asyncio's transports.
     _record_creation(socket.socket, _remember_socket)
     _record_creation(multiprocessing.queues.Queue, _remember_queue)  # JoinableQueue too
+    _pickle_without_exported_buffers()
     os._exit = guarded_exit
     import posix
 
     posix._exit = guarded_exit
+
+
+def _pickle_without_exported_buffers() -> None:
+    """Make multiprocessing pickle to bytes, not to a view of a BytesIO.
+
+    A send() that fails (BrokenPipeError on a pipe whose reader has gone, which
+    07_pipes is about) leaves that view in a frame of the exception's traceback; once the
+    exception sits in a reference cycle, CPython 3.12.1 can crash collecting it
+    ("deallocated BytesIO object has exported buffers", then a segmentation fault at the
+    end of the run; CPython gh-111049). A copy of the pickled bytes costs next to nothing.
+    """
+    import io
+    from multiprocessing.reduction import ForkingPickler
+
+    def dumps(cls, obj, protocol=None):
+        buf = io.BytesIO()
+        cls(buf, protocol).dump(obj)
+        return buf.getvalue()
+
+    ForkingPickler.dumps = classmethod(dumps)
 
 
 def _record_creation(cls, remember) -> None:

@@ -13,6 +13,7 @@ every test its docstring names failed in that round.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
 import subprocess
@@ -59,6 +60,8 @@ def main() -> int:
         help="run the mutants (all, or those named) instead of the solution",
     )  # fmt: skip
     args = parser.parse_args()
+    if importlib.util.find_spec("pytest_repeat") is None:
+        parser.error("needs pytest-repeat for --count: python -m pip install -e '.[dev]'")
     exercise = next((e for e in manifest.exercises() if e.id == args.exercise), None)
     if exercise is None:
         parser.error(f"no exercise {args.exercise!r} in the manifest")
