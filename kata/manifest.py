@@ -11,6 +11,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 EXERCISES_DIR = REPO_ROOT / "exercises"
 SOLUTIONS_DIR = REPO_ROOT / "solutions"
 MUTANTS_DIR = REPO_ROOT / "tests" / "mutants"
+ALTERNATIVES_DIR = REPO_ROOT / "tests" / "alternatives"
 MANIFEST_PATH = EXERCISES_DIR / "manifest.toml"
 
 
@@ -40,7 +41,13 @@ class Exercise:
 
     @property
     def mutants(self) -> list[Path]:
+        """Known-wrong implementations: each must fail the tests its docstring names."""
         return sorted((MUTANTS_DIR / self.id).glob("*.py"))
+
+    @property
+    def alternatives(self) -> list[Path]:
+        """Correct implementations written differently from the reference: each must pass."""
+        return sorted((ALTERNATIVES_DIR / self.id).glob("*.py"))
 
 
 @lru_cache(maxsize=None)

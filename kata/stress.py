@@ -3,6 +3,7 @@
     python -m kata.stress 04_events --rounds 200                 # the solution: every round green?
     python -m kata.stress 04_events --rounds 20 --mutants        # each mutant: caught in every round?
     python -m kata.stress 04_events --mutants busy_wait --start-method spawn
+    python -m kata.stress 04_events --rounds 50 --alternatives   # each correct alternative: always green?
 
 Each run is one pytest process with ``--count N`` (pytest-repeat, the ``dev`` extra), so
 the rounds share one interpreter, as a learner's repeated runs would not: that is the
@@ -59,6 +60,10 @@ def main() -> int:
         "--mutants", nargs="*", metavar="NAME",
         help="run the mutants (all, or those named) instead of the solution",
     )  # fmt: skip
+    parser.add_argument(
+        "--alternatives", nargs="*", metavar="NAME",
+        help="run the correct alternatives in tests/alternatives/ (all, or those named)",
+    )  # fmt: skip
     args = parser.parse_args()
     if importlib.util.find_spec("pytest_repeat") is None:
         parser.error("needs pytest-repeat for --count: python -m pip install -e '.[dev]'")
@@ -67,17 +72,28 @@ def main() -> int:
         parser.error(f"no exercise {args.exercise!r} in the manifest")
     names = runner.test_names(exercise)
 
-    if args.mutants is None:
-        by_round, seconds, tail = rounds_run(exercise, "solutions", args.rounds, args.start_method)
+    def all_green(label, target) -> bool:
+        by_round, seconds, tail = rounds_run(exercise, target, args.rounds, args.start_method)
         green = sum(
             1 for r in range(1, args.rounds + 1)
             if set(by_round.get(r, {})) == set(names)
             and all(o == "passed" for o in by_round[r].values())
         )  # fmt: skip
-        print(f"{exercise.id} solution: {green} of {args.rounds} rounds green ({seconds:.1f} s)")
+        print(f"{label}: {green} of {args.rounds} rounds green ({seconds:.1f} s)")
         if green != args.rounds:
             print(tail)
-        return 0 if green == args.rounds else 1
+        return green == args.rounds
+
+    if args.alternatives is not None:
+        chosen = [a for a in exercise.alternatives if not args.alternatives or a.stem in args.alternatives]
+        with tempfile.TemporaryDirectory(prefix="kata-stress-") as scratch:
+            results = [
+                all_green(f"{exercise.id} alternative {a.stem}", runner.stage(exercise, a, Path(scratch) / a.stem))
+                for a in chosen
+            ]
+        return 0 if all(results) else 1
+    if args.mutants is None:
+        return 0 if all_green(f"{exercise.id} solution", "solutions") else 1
 
     chosen = [m for m in exercise.mutants if not args.mutants or m.stem in args.mutants]
     missed = 0
