@@ -1,9 +1,11 @@
 """The self-test: every exercise in the manifest is complete, and its tests tell right from wrong.
 
 For each exercise the reference solution passes every test under every start method,
-the stub fails every test, and every known-wrong implementation in tests/mutants/ fails
-at least the tests its docstring names. Each of these runs the exercise's tests in a
-fresh pytest process (kata.runner), as a learner would.
+the stub fails every test, every known-wrong implementation in tests/mutants/ fails
+at least the tests its docstring names, and every correct implementation written another
+way, in tests/alternatives/, passes every test (the tests check behaviour, not one
+design). Each of these runs the exercise's tests in a fresh pytest process
+(kata.runner), as a learner would.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from kata.plugin import START_METHODS
 EXERCISES = manifest.exercises()
 IDS = [e.id for e in EXERCISES]
 MUTANTS = [(e, m) for e in EXERCISES for m in e.mutants]
+ALTERNATIVES = [(e, a) for e in EXERCISES for a in e.alternatives]
 
 # A wrong answer should fail in about a second; this is the bound the self-test holds
 # each stub and mutant run to, with room for a loaded machine.
@@ -116,6 +119,10 @@ def planned_run(item, scratch):
         exercise, mutant = params["exercise"], params["mutant"]
         target = runner.stage(exercise, mutant, scratch / exercise.id / mutant.stem)
         return ("mutant", exercise.id, mutant.stem), lambda: runner.run_exercise(exercise, target)
+    if name == "test_alternative_passes_every_test":
+        exercise, alternative = params["exercise"], params["alternative"]
+        target = runner.stage(exercise, alternative, scratch / "alternatives" / exercise.id / alternative.stem)
+        return ("alternative", exercise.id, alternative.stem), lambda: runner.run_exercise(exercise, target)
     return None
 
 
@@ -156,3 +163,15 @@ def test_mutant_is_caught(exercise, mutant, runs):
     for phrase in phrases:
         assert phrase in run.output, f"the failure should say {phrase!r}. " + describe(run)
     assert run.seconds < WRONG_ANSWER_SECONDS, "a wrong answer should fail fast; " + describe(run)
+
+
+@pytest.mark.parametrize(
+    "exercise, alternative", ALTERNATIVES, ids=[f"{e.id}/{a.stem}" for e, a in ALTERNATIVES]
+)
+def test_alternative_passes_every_test(exercise, alternative, runs):
+    run = runs.result(("alternative", exercise.id, alternative.stem))
+    expected = set(runner.test_names(exercise))
+    assert run.returncode == 0 and run.passed() == expected, (
+        f"{alternative.name} is a correct design the tests must accept; not passed: "
+        f"{sorted(expected - run.passed())}; " + describe(run)
+    )

@@ -1,0 +1,497 @@
+"""Tests for 17_green_server. Run them with:  pytest exercises/17_green_server
+
+The first four tests drive a Hub on its own, over socketpairs, inside a helper thread
+that the test gives up on after a moment (a hub stuck in select fails the test at once,
+saying where). Each greenlet writes what it does into a log, and a failure shows that
+log as a timeline. The other tests run GreenEchoServer in a thread and talk to it with
+plain blocking clients, every wait bounded by a socket timeout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+import time
+
+import greenlet
+import pytest
+
+from kata import finishes_within, guard, implementation
+
+greenloop = implementation("greenloop")
+
+SOON = 1.0  # seconds to wait for an answer that should come at once
+STOP_WITHIN = 1.0  # seconds serve_forever may take to return after stop()
+
+STUCK_HUB = (
+    "The hub did not finish: it is stuck in the place shown above. A greenlet that "
+    "waits must register what it waits for and switch to the hub; the hub must select on "
+    "every registered socket and switch back to the greenlet whose socket is ready. "
+    "And a resumed greenlet must unregister its socket (in a finally): a registration "
+    "left behind keeps the hub in select, waiting for a socket nobody waits for, so "
+    "run() never finds that nothing is left and never returns."
+)
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def timeline(log: list[str]) -> str:
+    return "\n".join(f"  {step:>2}. {what}" for step, what in enumerate(log, 1)) or "  (nothing)"
+
+
+@contextlib.contextmanager
+def socketpairs(count: int):
+    """`count` non-blocking socketpairs, all shut down and closed afterwards.
+
+    Shutting them down first makes them readable, which wakes a hub stuck in select on
+    them, so that a wrong hub does not sleep on after the test.
+    """
+    pairs = [socket.socketpair() for _ in range(count)]
+    try:
+        for pair in pairs:
+            for sock in pair:
+                sock.setblocking(False)
+        yield pairs
+    finally:
+        for pair in pairs:
+            for sock in pair:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+
+
+def in_fresh_thread(fn):
+    """Run fn() in a helper thread, bounded: the hub and its greenlets live and die there."""
+    return finishes_within(SOON, fn, explain=STUCK_HUB)
+
+
+def cpu_ticks(native_id: int) -> int:
+    """Clock ticks of CPU (user + system) that one thread of this process has used."""
+    with open(f"/proc/self/task/{native_id}/stat") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+
+
+class Running:
+    def __init__(self, server):
+        self.server = server
+        self.address = server.address
+        self.native_id: int | None = None
+        self.started = threading.Event()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._serve, name="serve_forever", daemon=True)
+        self.clients: list[socket.socket] = []
+
+    def _serve(self):
+        self.native_id = threading.get_native_id()
+        self.started.set()
+        try:
+            self.server.serve_forever()
+        except NotImplementedError:
+            raise  # the harness shows it as a one-line TODO
+        except BaseException as exc:
+            self.error = exc
+
+    def client(self, receive_buffer: int | None = None) -> socket.socket:
+        sock = socket.socket()
+        self.clients.append(sock)
+        sock.settimeout(SOON)
+        if receive_buffer:  # a small window fills at once: the server's sends become partial
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        sock.connect(self.address)
+        return sock
+
+    def cpu_seconds(self) -> float:
+        return cpu_ticks(self.native_id) / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def running(server):
+    """serve_forever() in a daemon thread; on the way out, stop() and a bounded join."""
+    handle = Running(server)
+    handle.thread.start()
+    handle.started.wait(SOON)
+    failure: BaseException | None = None
+    try:
+        yield handle
+    except BaseException as exc:
+        failure = exc
+    for sock in handle.clients:
+        sock.close()  # a handler stuck in a blocking recv gets EOF and lets go
+    server.stop()
+    handle.thread.join(0.1 if failure else STOP_WITHIN)  # a failed test has said enough
+    if handle.thread.is_alive():
+        guard.excuse(handle.thread)  # reported here (or by the failure already shown)
+    if handle.error is not None:
+        # The server crashed: that explains the test's failure better than its symptom.
+        hint = ""
+        if isinstance(handle.error, ValueError) and "negative" in str(handle.error):
+            hint = (
+                " select was handed a closed socket (its descriptor is -1): a socket stayed "
+                "registered in the hub after its greenlet was resumed and closed it. "
+                "wait_readable and wait_writable must unregister the socket once resumed."
+            )
+        raise AssertionError(f"serve_forever() raised {handle.error!r}.{hint}") from handle.error
+    if failure is not None:
+        raise failure
+    if handle.thread.is_alive():
+        pytest.fail(
+            f"serve_forever() had not returned {STOP_WITHIN:g} s after stop(). stop() "
+            "should write a byte to a socketpair whose other end a greenlet of the hub "
+            "waits on (wait_readable); that greenlet then calls hub.stop(), and run() "
+            "returns after the turn. Is some greenlet blocking the whole thread (a "
+            "blocking recv or accept), or does the hub never look at that socket?",
+            pytrace=False,
+        )
+
+
+def ask(sock: socket.socket, data: bytes, what: str) -> None:
+    """Send data and expect exactly it back, with a teaching failure on timeout."""
+    sock.sendall(data)
+    got = receive(sock, len(data), what)
+    assert got == data, f"{what}: sent {data!r} and got back {got!r}"
+
+
+BLOCKED_THREAD = (
+    "The server is not serving this client: is one greenlet blocking the whole thread "
+    "(a socket left blocking, so recv or accept waits inside the OS instead of "
+    "switching to the hub), or is a greenlet spinning without ever switching?"
+)
+
+
+def receive(sock: socket.socket, size: int, what: str, why: str = BLOCKED_THREAD) -> bytes:
+    chunks, have = [], 0
+    try:
+        while have < size:
+            chunk = sock.recv(min(size - have, 1 << 16))
+            if not chunk:
+                raise AssertionError(f"{what}: the server closed the connection after {have} of {size} bytes")
+            chunks.append(chunk)
+            have += len(chunk)
+    except socket.timeout:
+        raise AssertionError(
+            f"{what}: nothing more within {SOON:g} s ({have} of {size} bytes came back). {why}"
+        ) from None
+    return b"".join(chunks)
+
+
+# --- the hub on its own -------------------------------------------------------------------
+
+
+def test_a_waiting_greenlet_resumes_when_its_socket_becomes_readable():
+    def scenario():
+        log: list[str] = []
+        with socketpairs(1) as [(a, b)]:
+            hub = greenloop.Hub()
+
+            def reader():
+                log.append("reader: waits for a to be readable")
+                hub.wait_readable(a)
+                log.append(f"reader: resumed, a.recv() -> {a.recv(100)!r}")
+
+            def writer():
+                log.append("writer: sends b'ping' on b")
+                b.send(b"ping")
+
+            hub.spawn(reader)
+            hub.spawn(writer)
+            assert log == [], "spawn() should only schedule the greenlet; the hub starts it in run()"
+            hub.run()
+        return log
+
+    log = in_fresh_thread(scenario)
+    expected = [
+        "reader: waits for a to be readable",
+        "writer: sends b'ping' on b",
+        "reader: resumed, a.recv() -> b'ping'",
+    ]
+    assert log == expected, (
+        "the reader should park in wait_readable(a), the hub run the writer, select see a "
+        "readable and switch back to the reader. What happened:\n"
+        f"{timeline(log)}\nexpected:\n{timeline(expected)}"
+    )
+
+
+def test_two_greenlets_interleave_through_the_hub():
+    def scenario():
+        log: list[str] = []
+        with socketpairs(1) as [(a, b)]:
+            hub = greenloop.Hub()
+
+            def pinger():
+                for i in range(3):
+                    greenloop.sendall(hub, a, b"%d" % i)
+                    log.append(f"pinger: got {greenloop.recv(hub, a, 10)!r}")
+
+            def ponger():
+                for _ in range(3):
+                    data = greenloop.recv(hub, b, 10)
+                    log.append(f"ponger: got {data!r}")
+                    greenloop.sendall(hub, b, data)
+
+            hub.spawn(pinger)
+            hub.spawn(ponger)
+            hub.run()
+        return log
+
+    log = in_fresh_thread(scenario)
+    expected = [f"{who}: got b'{i}'" for i in range(3) for who in ("ponger", "pinger")]
+    assert log == expected, (
+        "two greenlets played ping-pong over a socketpair with the green recv and sendall. "
+        "Each recv with nothing to read should park its greenlet in the hub "
+        "(wait_readable) and let the other one run. What happened:\n"
+        f"{timeline(log)}\nexpected:\n{timeline(expected)}"
+    )
+
+
+def test_a_resumed_greenlet_is_not_woken_again_for_its_old_socket():
+    def scenario():
+        log: list[str] = []
+        with socketpairs(2) as [(a, b), (c, d)]:
+            hub = greenloop.Hub()
+            b.send(b"12")  # a stays readable after the first byte is read
+
+            def waiter():
+                hub.wait_readable(a)
+                log.append(f"waiter: a.recv(1) -> {a.recv(1)!r}; now waits for c")
+                hub.wait_readable(c)
+                try:
+                    log.append(f"waiter: resumed, c.recv() -> {c.recv(10)!r}")
+                except BlockingIOError:
+                    log.append("waiter: resumed, but c has nothing to read (woken for a?)")
+
+            def late_writer():
+                for _ in range(3):  # a few turns of the hub, then write to c's peer
+                    hub.wait_writable(d)
+                log.append("late_writer: sends b'late' on d")
+                d.send(b"late")
+
+            hub.spawn(waiter)
+            hub.spawn(late_writer)
+            hub.run()
+        return log
+
+    log = in_fresh_thread(scenario)
+    expected = [
+        "waiter: a.recv(1) -> b'1'; now waits for c",
+        "late_writer: sends b'late' on d",
+        "waiter: resumed, c.recv() -> b'late'",
+    ]
+    assert log == expected, (
+        "a greenlet waited for a, was resumed, read one of a's two bytes, then waited for "
+        "c. a was still readable, but nobody waited for it any more: the hub must not "
+        "wake the greenlet for a again. wait_readable must unregister the socket once the "
+        "greenlet is resumed. What happened:\n"
+        f"{timeline(log)}\nexpected:\n{timeline(expected)}"
+    )
+
+
+def test_an_exception_in_one_greenlet_is_recorded_and_the_others_go_on():
+    def scenario():
+        log: list[str] = []
+        with socketpairs(1) as [(a, b)]:
+            hub = greenloop.Hub()
+
+            def faulty():
+                log.append("faulty: raises ValueError")
+                raise ValueError("boom")
+
+            def reader():
+                hub.wait_readable(a)
+                log.append(f"reader: got {a.recv(10)!r}")
+
+            def writer():
+                b.send(b"still here")
+                log.append("writer: sent")
+
+            for fn in (faulty, reader, writer):
+                hub.spawn(fn)
+            hub.run()
+        return log, hub.errors
+
+    log, errors = in_fresh_thread(scenario)
+    assert "reader: got b'still here'" in log, (
+        "one greenlet raised ValueError and the hub did not carry on with the others. A "
+        "task's exception must not end the hub: catch it in the greenlet's own function "
+        "(the one spawn wraps around fn) and record it in hub.errors. What happened:\n"
+        + timeline(log)
+    )
+    assert len(errors) == 1 and isinstance(errors[0][1], ValueError), (
+        f"hub.errors should hold one (name, ValueError) entry for the faulty task; it holds {errors!r}"
+    )
+
+
+def test_green_sendall_sends_every_byte_through_a_small_buffer():
+    size = 256 * 1024
+    message = bytes(range(251)) * (size // 251 + 1)
+    message = message[:size]
+
+    def scenario():
+        log: list[str] = []
+        received = bytearray()
+        with socketpairs(1) as [(a, b)]:
+            a.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)  # send() will be partial
+            b.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
+            hub = greenloop.Hub()
+
+            def sender():
+                greenloop.sendall(hub, a, message)
+                log.append(f"sender: sendall returned; closing its end")
+                a.shutdown(socket.SHUT_WR)
+
+            def reader():
+                while True:
+                    chunk = greenloop.recv(hub, b, 4096)
+                    if not chunk:
+                        break
+                    received.extend(chunk)
+                log.append(f"reader: EOF after {len(received)} bytes")
+
+            hub.spawn(sender)
+            hub.spawn(reader)
+            hub.run()
+        return log, bytes(received)
+
+    log, received = in_fresh_thread(scenario)
+    if received != message:
+        same = next((i for i, (x, y) in enumerate(zip(received, message)) if x != y), len(received))
+        pytest.fail(
+            f"sendall of {size} bytes through an 8 KiB buffer: the reader got {len(received)} "
+            f"bytes, the first {same} of them right.\n{timeline(log)}\n"
+            "sock.send() on a non-blocking socket sends what fits in the buffer and returns "
+            "how much that was. sendall must go on from that point (a memoryview slice "
+            "saves copying), and when send raises BlockingIOError, wait_writable and try again.",
+            pytrace=False,
+        )
+
+
+# --- the green echo server ------------------------------------------------------------------
+
+
+def test_many_clients_at_once_each_get_their_own_bytes():
+    with running(greenloop.GreenEchoServer()) as server:
+        clients = [server.client() for _ in range(50)]
+        for round_ in range(3):
+            for i, sock in enumerate(clients):
+                sock.sendall(b"client %d round %d;" % (i, round_))
+            for i, sock in enumerate(clients):
+                expected = b"client %d round %d;" % (i, round_)
+                got = receive(sock, len(expected), f"client {i} of 50, round {round_}")
+                assert got == expected, (
+                    f"client {i} sent {expected!r} and got back {got!r}: each connection "
+                    "needs its own greenlet with its own socket, echoing only its own bytes"
+                )
+
+
+PARTIAL_SEND = (
+    "The rest never came: it was lost. This client reads slowly through a small receive "
+    "window, so the server's sock.send() often sends only part of what it is given and "
+    "returns how much. sendall must go on from there, waiting (wait_writable) while "
+    "the buffer is full, until every byte is sent."
+)
+
+
+def test_a_large_message_comes_back_whole_while_others_are_served():
+    size = 1 << 20
+    message = bytes(range(256)) * (size // 256)
+    with running(greenloop.GreenEchoServer()) as server:
+        big, small = server.client(receive_buffer=4096), server.client()
+
+        def send_all():
+            try:
+                for start in range(0, size, 1 << 16):  # each sendall has its own time limit
+                    big.sendall(message[start : start + (1 << 16)])
+            except OSError:
+                pass  # the server stopped reading: the receiving side says what went wrong
+
+        sender = threading.Thread(target=send_all, name="big client sender", daemon=True)
+        sender.start()
+        try:
+            first = receive(big, 1 << 16, "the 1 MiB client (first 64 KiB)")
+            ask(small, b"me too", "a second client while 1 MiB is in flight")
+            rest = receive(big, size - len(first), "the 1 MiB client", PARTIAL_SEND)
+        finally:
+            with contextlib.suppress(OSError):
+                big.shutdown(socket.SHUT_RDWR)  # ends the sender's sendall, if it is stuck
+            sender.join(SOON)
+        echoed = first + rest
+        if echoed != message:
+            where = next(i for i, (x, y) in enumerate(zip(echoed, message)) if x != y)
+            pytest.fail(
+                f"1 MiB came back with every byte counted but wrong from byte {where} on: "
+                "a partial send's tail went missing or out of order. sock.send() may send "
+                "only part of what it is given; sendall must send the rest from where it "
+                "stopped, waiting (wait_writable) while the buffer is full.",
+                pytrace=False,
+            )
+
+
+def test_a_reset_client_does_not_disturb_the_others():
+    with running(greenloop.GreenEchoServer()) as server:
+        steady = server.client()
+        ask(steady, b"before", "a steady client before another client resets")
+        rude = server.client()
+        ask(rude, b"bye", "the client that is about to reset")
+        rude.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        rude.sendall(b"unread")
+        rude.close()  # SO_LINGER 0: the server's next read or write gets ECONNRESET
+        for i in range(3):
+            ask(steady, b"after %d" % i, "a steady client after another client reset its connection")
+        late = server.client()
+        ask(late, b"new", "a client that connects after the reset")
+
+
+def test_one_greenlet_per_connection_and_one_thread():
+    server_object = greenloop.GreenEchoServer()
+    seen: list[tuple[greenlet.greenlet, int]] = []
+    original = server_object.handle
+
+    def recording_handle(conn):
+        seen.append((greenlet.getcurrent(), threading.get_ident()))
+        return original(conn)
+
+    server_object.handle = recording_handle  # shadows the method on this one server
+    threads_before = threading.active_count()
+    with running(server_object) as server:
+        clients = [server.client() for _ in range(5)]
+        for i, sock in enumerate(clients):
+            ask(sock, b"hello %d" % i, f"client {i} of 5")
+        threads_during = threading.active_count()
+        serving = server.thread.ident
+    assert len(seen) == 5, (
+        f"5 clients connected and handle() was called {len(seen)} times: call "
+        "self.handle(conn) once per accepted connection, in a greenlet of its own (hub.spawn)"
+    )
+    threads = {ident for _, ident in seen}
+    assert threads == {serving} and threads_during == threads_before + 1, (
+        f"handle() ran in {len(threads)} thread(s) and the process went from {threads_before} "
+        f"to {threads_during} threads: the whole server runs in the one thread that calls "
+        "serve_forever. Greenlets replace threads here; spawn greenlets, not threads."
+    )
+    greenlets = {id(g) for g, _ in seen}
+    assert len(greenlets) == 5 and all(g.parent is not None for g, _ in seen), (
+        "handle() should run in a greenlet of its own for each connection (not in the "
+        "thread's main greenlet, not in the accepting greenlet): spawn it with hub.spawn"
+    )
+
+
+def test_an_idle_server_sleeps_in_select():
+    window = 0.3
+    with running(greenloop.GreenEchoServer()) as server:
+        clients = [server.client() for _ in range(5)]
+        for i, sock in enumerate(clients):
+            ask(sock, b"warm up %d" % i, f"client {i} of 5")
+        before, started = server.cpu_seconds(), time.monotonic()
+        threading.Event().wait(window)  # a measuring window: the clients stay idle
+        used, elapsed = server.cpu_seconds() - before, time.monotonic() - started
+        ask(clients[0], b"still awake", "a client after the idle window")
+    share = used / elapsed
+    assert share < 0.2, (
+        f"with 5 clients connected and idle for {elapsed:.2f} s, the serving thread used "
+        f"{used:.2f} s of CPU ({share:.0%}): it is spinning, not sleeping. When no greenlet "
+        "is ready, the hub should wait in select with no timeout (timeout None), so the "
+        "OS wakes it only when a socket is ready."
+    )
