@@ -42,13 +42,20 @@ class Progress:
             mine = [r for r in self.results.values() if r.exercise == exercise.id]
             if not mine:
                 continue
-            passed = sum(r.outcome == "passed" for r in mine)
-            if passed == len(mine):
-                state = f"done ({passed} of {len(mine)} passing)"
-            elif passed == 0 and all(r.todo for r in mine if r.outcome == "failed"):
-                state = f"not started (0 of {len(mine)} passing)"
+            # A skipped test (say, one this machine's limits do not allow) is neither
+            # work done nor work to do: count only the tests that ran, and say how many
+            # were skipped.
+            ran = [r for r in mine if r.outcome != "skipped"]
+            passed = sum(r.outcome == "passed" for r in ran)
+            skipped = f", {len(mine) - len(ran)} skipped" if len(ran) < len(mine) else ""
+            if not ran:
+                state = f"all {len(mine)} skipped"
+            elif passed == len(ran):
+                state = f"done ({passed} of {len(ran)} passing{skipped})"
+            elif passed == 0 and all(r.todo for r in ran):
+                state = f"not started (0 of {len(ran)} passing{skipped})"
             else:
-                state = f"{passed} of {len(mine)} passing"
+                state = f"{passed} of {len(ran)} passing{skipped}"
             rows.append((exercise, state))
         return rows
 
