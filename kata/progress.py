@@ -64,11 +64,13 @@ class Progress:
         width = max((len(e.id) for e, _ in rows), default=0)
         return [f"  {e.id:<{width}}  {state:<28} {e.title}" for e, state in rows]
 
-    def write_json(self, path: Path, **about) -> None:
-        payload = {
+    def payload(self, **about) -> dict:
+        return {
             **about,
             "exercises": {e.id: state for e, state in self.summary()},
             "tests": [asdict(r) for r in self.results.values()],
         }
+
+    def write_json(self, path: Path, **about) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(payload, indent=2))
+        path.write_text(json.dumps(self.payload(**about), indent=2))
