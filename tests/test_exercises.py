@@ -45,6 +45,10 @@ def test_exercise_has_every_part(exercise):
     names = runner.test_names(exercise)
     assert 4 <= len(names) <= 10, f"{exercise.id} has {len(names)} tests; the design asks for 4 to 10"
     assert exercise.mutants, f"{exercise.id} has no mutants in tests/mutants/{exercise.id}/"
+    assert exercise.alternatives, (
+        f"{exercise.id} has no correct alternative in tests/alternatives/{exercise.id}/: "
+        "without one, nothing shows that its tests accept a design other than the reference"
+    )
     assert "solutions" not in exercise.test_file.read_text().replace("--kata-target solutions", ""), (
         "exercise tests must import the implementation through kata.implementation, never from solutions/"
     )
