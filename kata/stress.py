@@ -45,9 +45,12 @@ def rounds_run(exercise, target, rounds: int, start_method: str | None) -> tuple
         by_round: dict[int, dict[str, str]] = defaultdict(dict)
         if report.exists():
             for test in json.loads(report.read_text())["tests"]:
-                match = ROUND.match(test["nodeid"].rpartition("::")[2])
+                name = test["nodeid"].rpartition("::")[2]
+                match = ROUND.match(name)
                 if match:
                     by_round[int(match["round"])][match["name"]] = test["outcome"]
+                elif rounds == 1:  # pytest-repeat adds no [n-m] to a single round
+                    by_round[1][name] = test["outcome"]
     return by_round, seconds, (done.stdout + done.stderr)[-3000:]
 
 

@@ -1,29 +1,27 @@
 """Tests for 17_green_server. Run them with:  pytest exercises/17_green_server
 
-The first four tests drive a Hub on its own, over socketpairs, inside a helper thread
+The first five tests drive a Hub on its own, over socketpairs, inside a helper thread
 that the test gives up on after a moment (a hub stuck in select fails the test at once,
 saying where). Each greenlet writes what it does into a log, and a failure shows that
-log as a timeline. The other tests run GreenEchoServer in a thread and talk to it with
-plain blocking clients, every wait bounded by a socket timeout.
+log as a timeline. The other tests run GreenEchoServer in a thread (``echo.running``,
+shared by every echo-server exercise, in kata/echo.py) and talk to it with plain
+blocking clients, every wait bounded by a socket timeout.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import threading
-import time
 
 import greenlet
 import pytest
 
-from kata import finishes_within, guard, implementation
+from kata import echo, finishes_within, implementation
 
 greenloop = implementation("greenloop")
 
-SOON = 1.0  # seconds to wait for an answer that should come at once
-STOP_WITHIN = 1.0  # seconds serve_forever may take to return after stop()
+SOON = echo.SOON  # seconds to wait for an answer that should come at once
 
 STUCK_HUB = (
     "The hub did not finish: it is stuck in the place shown above. A greenlet that "
@@ -32,6 +30,17 @@ STUCK_HUB = (
     "And a resumed greenlet must unregister its socket (in a finally): a registration "
     "left behind keeps the hub in select, waiting for a socket nobody waits for, so "
     "run() never finds that nothing is left and never returns."
+)
+STOP_HINT = (
+    "serve_forever() had not returned: stop() should write a byte to a socketpair whose "
+    "other end a greenlet of the hub waits on (wait_readable); that greenlet then calls "
+    "hub.stop(), and run() returns after the turn. Is some greenlet blocking the whole "
+    "thread (a blocking recv or accept), or does the hub never look at that socket?"
+)
+BLOCKED_THREAD = (
+    "The server is not serving this client: is one greenlet blocking the whole thread "
+    "(a socket left blocking, so recv or accept waits inside the OS instead of "
+    "switching to the hub), or is a greenlet spinning without ever switching?"
 )
 
 
@@ -68,114 +77,22 @@ def in_fresh_thread(fn):
     return finishes_within(SOON, fn, explain=STUCK_HUB)
 
 
-def cpu_ticks(native_id: int) -> int:
-    """Clock ticks of CPU (user + system) that one thread of this process has used."""
-    with open(f"/proc/self/task/{native_id}/stat") as stat:
-        fields = stat.read().rpartition(")")[2].split()
-    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-
-
-class Running:
-    def __init__(self, server):
-        self.server = server
-        self.address = server.address
-        self.native_id: int | None = None
-        self.started = threading.Event()
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._serve, name="serve_forever", daemon=True)
-        self.clients: list[socket.socket] = []
-
-    def _serve(self):
-        self.native_id = threading.get_native_id()
-        self.started.set()
-        try:
-            self.server.serve_forever()
-        except NotImplementedError:
-            raise  # the harness shows it as a one-line TODO
-        except BaseException as exc:
-            self.error = exc
-
-    def client(self, receive_buffer: int | None = None) -> socket.socket:
-        sock = socket.socket()
-        self.clients.append(sock)
-        sock.settimeout(SOON)
-        if receive_buffer:  # a small window fills at once: the server's sends become partial
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
-        sock.connect(self.address)
-        return sock
-
-    def cpu_seconds(self) -> float:
-        return cpu_ticks(self.native_id) / os.sysconf("SC_CLK_TCK")
-
-
-@contextlib.contextmanager
-def running(server):
-    """serve_forever() in a daemon thread; on the way out, stop() and a bounded join."""
-    handle = Running(server)
-    handle.thread.start()
-    handle.started.wait(SOON)
-    failure: BaseException | None = None
-    try:
-        yield handle
-    except BaseException as exc:
-        failure = exc
-    for sock in handle.clients:
-        sock.close()  # a handler stuck in a blocking recv gets EOF and lets go
-    server.stop()
-    handle.thread.join(0.1 if failure else STOP_WITHIN)  # a failed test has said enough
-    if handle.thread.is_alive():
-        guard.excuse(handle.thread)  # reported here (or by the failure already shown)
-    if handle.error is not None:
-        # The server crashed: that explains the test's failure better than its symptom.
-        hint = ""
-        if isinstance(handle.error, ValueError) and "negative" in str(handle.error):
-            hint = (
-                " select was handed a closed socket (its descriptor is -1): a socket stayed "
-                "registered in the hub after its greenlet was resumed and closed it. "
-                "wait_readable and wait_writable must unregister the socket once resumed."
-            )
-        raise AssertionError(f"serve_forever() raised {handle.error!r}.{hint}") from handle.error
-    if failure is not None:
-        raise failure
-    if handle.thread.is_alive():
-        pytest.fail(
-            f"serve_forever() had not returned {STOP_WITHIN:g} s after stop(). stop() "
-            "should write a byte to a socketpair whose other end a greenlet of the hub "
-            "waits on (wait_readable); that greenlet then calls hub.stop(), and run() "
-            "returns after the turn. Is some greenlet blocking the whole thread (a "
-            "blocking recv or accept), or does the hub never look at that socket?",
-            pytrace=False,
+def lesson(error: BaseException) -> str:
+    """This exercise's words about a crash in serve_forever."""
+    if isinstance(error, ValueError) and "negative" in str(error):
+        return (
+            "select was handed a closed socket (its descriptor is -1): a socket stayed "
+            "registered in the hub after its greenlet was resumed and closed it. "
+            "wait_readable and wait_writable must unregister the socket once resumed."
         )
+    return ""
 
 
-def ask(sock: socket.socket, data: bytes, what: str) -> None:
-    """Send data and expect exactly it back, with a teaching failure on timeout."""
-    sock.sendall(data)
-    got = receive(sock, len(data), what)
-    assert got == data, f"{what}: sent {data!r} and got back {got!r}"
-
-
-BLOCKED_THREAD = (
-    "The server is not serving this client: is one greenlet blocking the whole thread "
-    "(a socket left blocking, so recv or accept waits inside the OS instead of "
-    "switching to the hub), or is a greenlet spinning without ever switching?"
-)
-
-
-def receive(sock: socket.socket, size: int, what: str, why: str = BLOCKED_THREAD) -> bytes:
-    chunks, have = [], 0
-    try:
-        while have < size:
-            chunk = sock.recv(min(size - have, 1 << 16))
-            if not chunk:
-                raise AssertionError(f"{what}: the server closed the connection after {have} of {size} bytes")
-            chunks.append(chunk)
-            have += len(chunk)
-    except socket.timeout:
-        raise AssertionError(
-            f"{what}: nothing more within {SOON:g} s ({have} of {size} bytes came back). {why}"
-        ) from None
-    return b"".join(chunks)
+def serving(server=None):
+    """A GreenEchoServer (or `server`) running in a thread for the length of a with-block."""
+    if server is None:
+        server = greenloop.GreenEchoServer()
+    return echo.running(server, stop_hint=STOP_HINT, lesson=lesson)
 
 
 # --- the hub on its own -------------------------------------------------------------------
@@ -372,18 +289,14 @@ def test_green_sendall_sends_every_byte_through_a_small_buffer():
 
 
 def test_many_clients_at_once_each_get_their_own_bytes():
-    with running(greenloop.GreenEchoServer()) as server:
-        clients = [server.client() for _ in range(50)]
-        for round_ in range(3):
-            for i, sock in enumerate(clients):
-                sock.sendall(b"client %d round %d;" % (i, round_))
-            for i, sock in enumerate(clients):
-                expected = b"client %d round %d;" % (i, round_)
-                got = receive(sock, len(expected), f"client {i} of 50, round {round_}")
-                assert got == expected, (
-                    f"client {i} sent {expected!r} and got back {got!r}: each connection "
-                    "needs its own greenlet with its own socket, echoing only its own bytes"
-                )
+    with serving() as handle, echo.clients() as opened:
+        echo.many_clients_at_once(
+            handle, opened, count=50, rounds=3,
+            hint=BLOCKED_THREAD + (
+                " Each connection needs its own greenlet with its own socket, echoing only "
+                "its own bytes."
+            ),
+        )  # fmt: skip
 
 
 PARTIAL_SEND = (
@@ -397,8 +310,9 @@ PARTIAL_SEND = (
 def test_a_large_message_comes_back_whole_while_others_are_served():
     size = 1 << 20
     message = bytes(range(256)) * (size // 256)
-    with running(greenloop.GreenEchoServer()) as server:
-        big, small = server.client(receive_buffer=4096), server.client()
+    with serving() as handle, echo.clients() as opened:
+        big = echo.connect(handle, opened, rcvbuf=4096)
+        small = echo.connect(handle, opened)
 
         def send_all():
             try:
@@ -410,9 +324,9 @@ def test_a_large_message_comes_back_whole_while_others_are_served():
         sender = threading.Thread(target=send_all, name="big client sender", daemon=True)
         sender.start()
         try:
-            first = receive(big, 1 << 16, "the 1 MiB client (first 64 KiB)")
-            ask(small, b"me too", "a second client while 1 MiB is in flight")
-            rest = receive(big, size - len(first), "the 1 MiB client", PARTIAL_SEND)
+            first = echo.receive(handle, big, 1 << 16, "the 1 MiB client (first 64 KiB)", BLOCKED_THREAD)
+            echo.echo(handle, small, b"me too", "a second client while 1 MiB is in flight", BLOCKED_THREAD)
+            rest = echo.receive(handle, big, size - len(first), "the 1 MiB client", PARTIAL_SEND)
         finally:
             with contextlib.suppress(OSError):
                 big.shutdown(socket.SHUT_RDWR)  # ends the sender's sendall, if it is stuck
@@ -430,18 +344,17 @@ def test_a_large_message_comes_back_whole_while_others_are_served():
 
 
 def test_a_reset_client_does_not_disturb_the_others():
-    with running(greenloop.GreenEchoServer()) as server:
-        steady = server.client()
-        ask(steady, b"before", "a steady client before another client resets")
-        rude = server.client()
-        ask(rude, b"bye", "the client that is about to reset")
-        rude.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-        rude.sendall(b"unread")
-        rude.close()  # SO_LINGER 0: the server's next read or write gets ECONNRESET
-        for i in range(3):
-            ask(steady, b"after %d" % i, "a steady client after another client reset its connection")
-        late = server.client()
-        ask(late, b"new", "a client that connects after the reset")
+    with serving() as handle, echo.clients() as opened:
+        echo.reset_does_not_disturb(
+            handle, opened,
+            hint=(
+                "A reset makes recv() or send() raise ConnectionResetError (an OSError) in "
+                "that connection's greenlet: catch it there (or let the hub record it), close "
+                "that connection, and let the other greenlets go on. " + BLOCKED_THREAD
+            ),
+        )  # fmt: skip
+        late = echo.connect(handle, opened)
+        echo.echo(handle, late, b"new", "a client that connects after the reset", BLOCKED_THREAD)
 
 
 def test_one_greenlet_per_connection_and_one_thread():
@@ -455,18 +368,18 @@ def test_one_greenlet_per_connection_and_one_thread():
 
     server_object.handle = recording_handle  # shadows the method on this one server
     threads_before = threading.active_count()
-    with running(server_object) as server:
-        clients = [server.client() for _ in range(5)]
-        for i, sock in enumerate(clients):
-            ask(sock, b"hello %d" % i, f"client {i} of 5")
+    with serving(server_object) as handle, echo.clients() as opened:
+        socks = [echo.connect(handle, opened) for _ in range(5)]
+        for i, sock in enumerate(socks):
+            echo.echo(handle, sock, b"hello %d" % i, f"client {i} of 5", BLOCKED_THREAD)
         threads_during = threading.active_count()
-        serving = server.thread.ident
+        serving_thread = handle.thread.ident
     assert len(seen) == 5, (
         f"5 clients connected and handle() was called {len(seen)} times: call "
         "self.handle(conn) once per accepted connection, in a greenlet of its own (hub.spawn)"
     )
     threads = {ident for _, ident in seen}
-    assert threads == {serving} and threads_during == threads_before + 1, (
+    assert threads == {serving_thread} and threads_during == threads_before + 1, (
         f"handle() ran in {len(threads)} thread(s) and the process went from {threads_before} "
         f"to {threads_during} threads: the whole server runs in the one thread that calls "
         "serve_forever. Greenlets replace threads here; spawn greenlets, not threads."
@@ -479,19 +392,13 @@ def test_one_greenlet_per_connection_and_one_thread():
 
 
 def test_an_idle_server_sleeps_in_select():
-    window = 0.3
-    with running(greenloop.GreenEchoServer()) as server:
-        clients = [server.client() for _ in range(5)]
-        for i, sock in enumerate(clients):
-            ask(sock, b"warm up %d" % i, f"client {i} of 5")
-        before, started = server.cpu_seconds(), time.monotonic()
-        threading.Event().wait(window)  # a measuring window: the clients stay idle
-        used, elapsed = server.cpu_seconds() - before, time.monotonic() - started
-        ask(clients[0], b"still awake", "a client after the idle window")
-    share = used / elapsed
-    assert share < 0.2, (
-        f"with 5 clients connected and idle for {elapsed:.2f} s, the serving thread used "
-        f"{used:.2f} s of CPU ({share:.0%}): it is spinning, not sleeping. When no greenlet "
-        "is ready, the hub should wait in select with no timeout (timeout None), so the "
-        "OS wakes it only when a socket is ready."
-    )
+    with serving() as handle, echo.clients() as opened:
+        echo.idle_burns_no_cpu(
+            handle, opened, count=5, window=0.3,
+            lesson=(
+                "The hub keeps waking: it is spinning, not sleeping. When no greenlet is "
+                "ready, the hub should wait in select with no timeout (timeout None), so the "
+                "OS wakes it only when a socket is ready."
+            ),
+        )  # fmt: skip
+        echo.echo(handle, opened[0], b"still awake", "a client after the idle window", BLOCKED_THREAD)

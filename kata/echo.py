@@ -1,0 +1,651 @@
+"""The echo-server test toolkit: what the tests of every echo-server exercise share.
+
+Exercises 10_select_server, 16_selectors, 17_green_server and 18_asyncio all build an
+echo server and test the same behaviour; the logic of those tests lives here, once. A
+*server* is any object with
+
+- ``.address``: (host, port), bound and listening from the constructor on
+  (127.0.0.1, port 0);
+- ``serve_forever()``: serves until ``stop()`` is called from another thread;
+- ``stop()``: makes ``serve_forever`` return within a second; by then every socket the
+  server opened is closed.
+
+How a test uses it::
+
+    from kata import echo, implementation
+
+    mymod = implementation("mymod")
+
+    def test_serves_many_clients_at_once():
+        with echo.running(mymod.EchoServer(), stop_hint=STOP_HINT) as handle, \\
+                echo.clients() as opened:
+            echo.many_clients_at_once(handle, opened, hint="...what to do in *this* exercise...")
+
+``running`` serves the server in a daemon thread and, on the way out, stops it and fails
+the test (with ``stop_hint``) if ``serve_forever`` does not return. ``clients`` is a
+list every client socket goes into; each is closed when the block ends, pass or fail.
+``connect``, ``receive`` and ``echo`` bound every wait by a socket timeout (``SOON``) and
+fail with a message that says what the client did, what came back, and why a server
+that has crashed did so (``Handle.died``). The scenario functions below
+(``many_clients_at_once``, ``large_message_slow_reader``, ``reset_does_not_disturb``,
+``clients_that_leave_are_closed``, ``one_thread_serves``, ``idle_burns_no_cpu``,
+``urgent_data_does_not_disturb``, ``stop_closes_every_socket``) are whole tests: each
+takes the exercise's own words (``hint=`` or ``lesson=``) and adds them to a message
+that already says what was expected and what happened.
+
+Exercise-specific lessons for a crashed server go in ``lesson``: a function that takes
+the exception serve_forever raised and returns a sentence about it (or ``''``), e.g.
+``select.select`` raising ValueError past FD_SETSIZE.
+
+The API is kept stable: new things are added, nothing is taken away or changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import socket
+import struct
+import threading
+import time
+from typing import Callable, Optional
+
+import pytest
+
+from kata import guard
+
+SOON = 1.0  # seconds a client waits for an echo that should come at once
+STOP_WITHIN = 1.0  # seconds serve_forever may take to return after stop()
+
+Lesson = Optional[Callable[[BaseException], str]]
+
+STOP_HINT = (
+    "stop() must wake serve_forever at once, wherever it waits: write a byte into a "
+    "socketpair whose other end serve_forever watches for reading, and end the loop when "
+    "that end becomes readable. (A timeout that polls a flag is slow; a flag alone is "
+    "seen only when some client happens to speak.)"
+)
+CONNECT_HINT = (
+    "The server should listen from its constructor on, with a backlog big enough for many "
+    "clients at once (listen(socket.SOMAXCONN)), and accept every client that is waiting."
+)
+
+__all__ = [
+    "SOON", "STOP_WITHIN", "STOP_HINT", "CONNECT_HINT",
+    "Handle", "running", "clients", "connect", "receive", "echo", "send_quietly",
+    "open_descriptors", "wait_until", "more_descriptors",
+    "many_clients_at_once", "large_message_slow_reader", "reset_does_not_disturb",
+    "clients_that_leave_are_closed", "one_thread_serves", "idle_burns_no_cpu",
+    "urgent_data_does_not_disturb", "stop_closes_every_socket",
+]  # fmt: skip
+
+
+# --- the server in a thread -----------------------------------------------------------------
+
+
+class Handle:
+    """A server running in a thread: its address, its thread, what ended it."""
+
+    def __init__(self, server, lesson: Lesson = None):
+        self.server = server
+        self.address = tuple(server.address)[:2]
+        self.lesson = lesson
+        self.native_id: int | None = None
+        self.error: BaseException | None = None
+        self.started = threading.Event()
+        self.thread = threading.Thread(target=self._serve, name="serve_forever", daemon=True)
+
+    def _serve(self):
+        self.native_id = threading.get_native_id()
+        self.started.set()
+        try:
+            self.server.serve_forever()
+        except BaseException as exc:  # shown by the test that notices, see died()
+            self.error = exc
+
+    def cpu_seconds(self) -> float:
+        """CPU time the serving thread has used so far (user + system), from /proc."""
+        with open(f"/proc/self/task/{self.native_id}/stat") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def wakeups(self) -> int:
+        """How many times the serving thread has gone to sleep (voluntary context switches).
+
+        A thread asleep in select, poll or epoll_wait adds one each time it is woken and
+        sleeps again; one that stays asleep adds none.
+        """
+        with open(f"/proc/self/task/{self.native_id}/status") as status:
+            for line in status:
+                if line.startswith("voluntary_ctxt_switches:"):
+                    return int(line.split()[1])
+        return 0
+
+    def settled(self, seconds: float = 0.5) -> None:
+        """Wait (a bounded while) until the serving thread sleeps in a system call.
+
+        An idle server sleeps in select, poll or epoll_wait; one waiting for the
+        interpreter's lock sleeps in a futex, and one at work does not sleep at all. Read
+        from /proc, so it tells where the thread is without stopping it. On a system
+        without /proc/<pid>/task/<tid>/wchan this returns at once.
+        """
+        deadline = time.monotonic() + seconds
+        path = f"/proc/self/task/{self.native_id}/wchan"
+        while self.thread.is_alive() and time.monotonic() < deadline:
+            try:
+                with open(path) as wchan:
+                    where = wchan.read().strip()
+            except OSError:
+                return
+            if where not in ("", "0") and "futex" not in where:
+                return
+            time.sleep(0.005)
+
+    def died(self, lesson: Lesson = None) -> str:
+        """A sentence about how serve_forever ended early, or '' while it still runs.
+
+        Called when a client saw something go wrong: a server that is failing gets a
+        moment to finish failing (its sockets may close before its thread ends).
+        `lesson` (or the one given to the constructor) may add an exercise's own words
+        about the exception: it takes the exception and returns a sentence or ''.
+        """
+        self.thread.join(0.2)
+        if self.thread.is_alive():
+            return ""
+        if self.error is None:
+            return "serve_forever returned although nobody called stop(). "
+        if isinstance(self.error, NotImplementedError):
+            raise self.error  # the stub: shown as a one-line TODO
+        ended = f"serve_forever ended with {type(self.error).__name__}: {self.error}. "
+        lesson = lesson or self.lesson
+        extra = lesson(self.error) if lesson else ""
+        if extra:
+            ended += extra.rstrip() + " "
+        return ended
+
+
+_stop_missed: list[Handle] = []  # servers that did not stop when asked, in this run
+
+
+def _nudge(handle: Handle) -> None:
+    """A connection that comes and goes: wakes a server stuck in select() so it can end."""
+    with contextlib.suppress(OSError):
+        socket.create_connection(handle.address, timeout=0.2).close()
+    handle.thread.join(0.2)
+
+
+@contextlib.contextmanager
+def running(server, *, stop_hint: str = STOP_HINT, lesson: Lesson = None):
+    """Serve `server` in a thread; on the way out stop it and check that it stopped.
+
+    Yields a ``Handle``. If serve_forever has not returned within ``STOP_WITHIN`` of
+    stop(), the test fails with `stop_hint` (what stop() must do in this exercise); if
+    serve_forever raised (before or after stop()), the test fails saying so. A failure
+    inside the block stays the failure shown: a server that also failed to stop is then
+    only nudged and excused from the harness's leak report.
+    """
+    handle = Handle(server, lesson)
+    handle.thread.start()
+    handle.started.wait(SOON)
+    body_failed = True
+    try:
+        yield handle
+        body_failed = False
+    finally:
+        # Stop an idle server, as a server is usually stopped: not one still at work on the
+        # last reply, which would notice a stop flag on its own.
+        handle.settled(0.3)
+        ended_early = not handle.thread.is_alive()
+        stop_error = None
+        try:
+            server.stop()
+        except BaseException as exc:
+            stop_error = exc
+        # Once a stop() has been seen not to work, later tests need not wait as long.
+        patience = 0.3 if (_stop_missed or body_failed) else STOP_WITHIN
+        handle.thread.join(patience)
+        if handle.thread.is_alive():
+            _stop_missed.append(handle)
+            _nudge(handle)
+            if handle.thread.is_alive():
+                guard.excuse(handle.thread)  # reported here, or the test's failure says enough
+        if not body_failed:
+            if stop_error is not None and not isinstance(stop_error, NotImplementedError):
+                raise stop_error
+            if handle in _stop_missed:
+                pytest.fail(
+                    f"serve_forever did not return within {patience:g} s of stop(). {stop_hint}",
+                    pytrace=False,
+                )
+            if handle.error is not None and not isinstance(handle.error, NotImplementedError):
+                if ended_early:
+                    why = handle.died() + (
+                        "Every client of this test was served, but the server crashed on the way."
+                    )
+                else:
+                    why = (
+                        f"serve_forever raised {type(handle.error).__name__}: {handle.error} "
+                        "after stop(). It should return quietly once it has closed its sockets."
+                    )
+                pytest.fail(why, pytrace=False)
+
+
+# --- clients ----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def clients():
+    """A list to put client sockets in; every one of them is closed afterwards."""
+    opened: list[socket.socket] = []
+    try:
+        yield opened
+    finally:
+        for sock in opened:
+            sock.close()
+
+
+def connect(handle: Handle, opened: list, *, rcvbuf: int | None = None, hint: str = CONNECT_HINT):
+    """A blocking client socket connected to the server, with a ``SOON`` timeout.
+
+    It goes into `opened` (see ``clients``). `rcvbuf` sets a small receive buffer, which
+    makes the server's sends to this client partial.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    opened.append(sock)
+    sock.settimeout(SOON)
+    if rcvbuf:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    try:
+        sock.connect(handle.address)
+        return sock
+    except OSError as exc:
+        failed = repr(exc)
+    died = handle.died()
+    if died:
+        pytest.fail(f"{died}(A client then failed to connect: {failed}.)", pytrace=False)
+    pytest.fail(f"Connecting a client failed: {failed}. {hint}", pytrace=False)
+
+
+def receive(handle: Handle, sock, size: int, what, hint: str = "") -> bytes:
+    """Exactly `size` bytes from `sock`, or fail saying what was missing.
+
+    `what` says what the client did: a string, or a function that writes it (called only
+    on failure, when writing it costs something).
+    """
+    data = bytearray()
+    while len(data) < size:
+        failed = None
+        try:
+            chunk = sock.recv(min(size - len(data), 1 << 16))
+        except socket.timeout:
+            chunk = None
+        except OSError as exc:
+            failed = repr(exc)
+        if failed:
+            what = what() if callable(what) else what
+            pytest.fail(
+                f"{handle.died()}{what}: the connection failed with {failed}. {hint}",
+                pytrace=False,
+            )
+        if not chunk:
+            what = what() if callable(what) else what
+            happened = (
+                f"nothing more came within {SOON:g} s"
+                if chunk is None
+                else "the server closed the connection"
+            )
+            pytest.fail(
+                f"{handle.died()}{what}: {len(data)} of {size} bytes came back, then "
+                f"{happened}. {hint}",
+                pytrace=False,
+            )
+        data += chunk
+    return bytes(data)
+
+
+def echo(handle: Handle, sock, message: bytes, what, hint: str = "") -> None:
+    """Send `message` and expect exactly it back; fail with `what` and `hint` otherwise."""
+    try:
+        sock.sendall(message)
+    except OSError as exc:
+        failed = repr(exc)
+    else:
+        failed = None
+    if failed:
+        what = what() if callable(what) else what
+        pytest.fail(f"{handle.died()}{what}: sending failed with {failed}. {hint}", pytrace=False)
+    got = receive(handle, sock, len(message), what, hint)
+    if got != message:
+        what = what() if callable(what) else what
+        pytest.fail(f"{what}: sent {message!r}, got back {got!r}. {hint}", pytrace=False)
+
+
+def send_quietly(sock, message: bytes, seconds: float = 3 * SOON) -> None:
+    """Send all of `message` unless `seconds` pass; a stall while nobody reads is allowed."""
+    view, deadline = memoryview(message), time.monotonic() + seconds
+    while view and time.monotonic() < deadline:
+        try:
+            view = view[sock.send(view) :]
+        except socket.timeout:
+            continue  # nothing was sent; the server may be waiting for us to read
+        except OSError:
+            return
+
+
+def open_descriptors() -> int:
+    """How many descriptors this process has open (both ends of every connection)."""
+    return len(os.listdir("/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"))
+
+
+def wait_until(condition, seconds: float = SOON) -> bool:
+    """Check `condition()` every 10 ms until it is true (True) or `seconds` pass (False)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+@contextlib.contextmanager
+def more_descriptors(needed: int):
+    """Raise this process's soft limit on open files to `needed` for the block.
+
+    Skips the test when the hard limit is lower; restores the old limit afterwards.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        if hard != resource.RLIM_INFINITY and hard < needed:
+            pytest.skip(
+                f"this test opens {needed} descriptors and the hard limit on open files "
+                f"(ulimit -Hn) is {hard}; an administrator can raise it"
+            )
+        resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+# --- scenarios: whole tests, in the exercise's words ---------------------------------------
+
+
+def many_clients_at_once(
+    handle: Handle, opened: list, *, count: int = 50, rounds: int = 2, hint: str = ""
+) -> None:
+    """`count` clients connect and stay; in each round every one speaks, the last first.
+
+    Each must get exactly its own bytes back. A server that serves one client until it
+    leaves is still waiting for the first client when the last one speaks.
+    """
+    socks = [connect(handle, opened) for _ in range(count)]
+    for round_ in range(rounds):
+        # Interleaved: every client sends before any reads, the last to connect first.
+        for index in reversed(range(count)):
+            try:
+                socks[index].sendall(b"client %d round %d;" % (index, round_))
+            except OSError as exc:
+                pytest.fail(
+                    f"{handle.died()}{count} clients were connected at once and client "
+                    f"{index} could not send: {exc!r}. {hint}",
+                    pytrace=False,
+                )
+        for index in reversed(range(count)):
+            message = b"client %d round %d;" % (index, round_)
+            what = (
+                f"{count} clients were connected at once, each sent a message (client "
+                f"{count - 1} first, client 0 last), and client {index} waited for its echo"
+            )
+            got = receive(handle, socks[index], len(message), what, hint)
+            if got != message:
+                pytest.fail(
+                    f"{what}: it sent {message!r} and got back {got!r}, not its own bytes. "
+                    "Each connection needs its own buffer of pending output, sent back on "
+                    f"that connection only. {hint}",
+                    pytrace=False,
+                )
+
+
+def large_message_slow_reader(
+    handle: Handle, opened: list, *, size: int = 1 << 20, hint: str = ""
+) -> None:
+    """A client with a small receive buffer sends `size` bytes, then reads the echo.
+
+    The echo piles up in the server faster than the client's socket takes it, so the
+    server's send() takes only part of what is pending, again and again. (A server that
+    stops reading while output is pending is right too: then the sender stalls, and the
+    reader starts after a moment.)
+    """
+    message = bytes(range(256)) * (size // 256)
+    size = len(message)
+    label = f"{size >> 20} MiB" if size >= 1 << 20 else f"{size} bytes"
+    sock = connect(handle, opened, rcvbuf=4096)
+    sender = threading.Thread(
+        target=send_quietly, args=(sock, message), name="slow client sender", daemon=True
+    )
+    sender.start()
+    try:
+        sender.join(SOON)
+        got = receive(
+            handle, sock, size,
+            f"a client sent {label} while reading slowly; the echo was cut short",
+            hint or (
+                "send() on a non-blocking socket takes only what fits in the socket's "
+                "buffer and returns how many bytes that was: keep the rest and send it "
+                "when the socket is writable again."
+            ),
+        )  # fmt: skip
+    finally:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)  # ends the sender, if it still runs
+        sender.join(SOON)
+    if got != message:
+        where = next(i for i, (x, y) in enumerate(zip(got, message)) if x != y)
+        pytest.fail(
+            f"{label} came back, but it differs from what was sent from byte {where} on: "
+            "bytes were reordered or repeated. Keep one buffer of pending output per client; "
+            f"send from its front and delete exactly the bytes send() returned. {hint}",
+            pytrace=False,
+        )
+
+
+def reset_does_not_disturb(handle: Handle, opened: list, *, hint: str = "") -> None:
+    """Three clients stay; three others each speak, send more, and reset (SO_LINGER 0).
+
+    The three that stayed must still be served.
+    """
+    others = [connect(handle, opened) for _ in range(3)]
+    for sock in others:
+        echo(handle, sock, b"before", "a client spoke")
+    for _ in range(3):
+        rude = connect(handle, opened)
+        echo(handle, rude, b"bye", "a client spoke")
+        rude.sendall(b"unanswered")
+        # Linger 0: close() sends a reset, and the server's next recv or send on this
+        # connection raises ConnectionResetError.
+        rude.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        rude.close()
+    for sock in others:
+        echo(
+            handle, sock, b"after",
+            "after 3 other clients reset their connections (SO_LINGER 0), a client that "
+            "stayed spoke",
+            hint or (
+                "A client that resets its connection makes recv() or send() raise "
+                "ConnectionResetError (an OSError). Catch it, forget and close that "
+                "client, and go on serving the others."
+            ),
+        )  # fmt: skip
+
+
+def clients_that_leave_are_closed(
+    handle: Handle, opened: list, *, count: int = 30, hint: str = "", lesson: str = ""
+) -> None:
+    """`count` clients come, speak and leave, one at a time; afterwards no descriptor is left.
+
+    `hint` goes with a client that is not served; `lesson` with descriptors left open.
+    """
+    baseline = open_descriptors()
+    for index in range(count):
+        # One at a time: the numbers the last client's sockets had are free again and
+        # come back at once, to the next client and the next accepted socket.
+        with clients() as one:
+            sock = connect(handle, one)
+            echo(
+                handle, sock, b"visitor %d" % index,
+                f"client {index} connected after {index} others had come and left, and spoke",
+                hint,
+            )  # fmt: skip
+    closed = wait_until(lambda: open_descriptors() <= baseline)
+    if not closed:
+        pytest.fail(
+            f"{handle.died()}{count} clients connected and left; {SOON:g} s later this "
+            f"process still has {open_descriptors() - baseline} more descriptors open than "
+            "before they came. When recv() returns b'' the client has gone: close its "
+            "socket and forget it, or the server keeps one descriptor per departed "
+            f"client. {lesson}",
+            pytrace=False,
+        )
+
+
+def one_thread_serves(handle: Handle, opened: list, *, count: int = 20, lesson: str = "") -> None:
+    """`count` clients connected at once and served, and no new thread appeared meanwhile."""
+    before = {t.ident for t in threading.enumerate()}
+    socks = [connect(handle, opened) for _ in range(count)]
+    for sock in socks:
+        echo(handle, sock, b"who serves me?", "a client spoke")
+    during = [t for t in threading.enumerate() if t.ident not in before]
+    if during:
+        names = ", ".join(sorted({t.name for t in during})[:5])
+        pytest.fail(
+            f"while {count} clients were connected, {len(during)} new threads were running "
+            f"({names} ...). Every client should be served from the one thread that runs "
+            f"serve_forever. {lesson}",
+            pytrace=False,
+        )
+
+
+def _idle_window(handle: Handle, window: float):
+    """Let the server settle, then measure its thread over `window` seconds of nothing.
+
+    Returns (cpu seconds used, seconds elapsed, times it woke up).
+    """
+    if not os.path.isdir("/proc/self/task"):
+        pytest.skip("reading one thread's CPU time needs Linux's /proc/self/task")
+    handle.settled()
+    before, woke, started = handle.cpu_seconds(), handle.wakeups(), time.monotonic()
+    # Nothing to do: every client is connected and quiet, nothing is pending.
+    time.sleep(window)
+    used, elapsed = handle.cpu_seconds() - before, time.monotonic() - started
+    woke = handle.wakeups() - woke
+    if not handle.thread.is_alive():
+        ended = handle.died() or "serve_forever ended while its clients were idle. "
+        pytest.fail(ended, pytrace=False)
+    return used, elapsed, woke
+
+
+def idle_burns_no_cpu(
+    handle: Handle, opened: list, *, count: int = 5, window: float = 0.2, lesson: str = "",
+    max_wakeups: int | None = None, wakeup_lesson: str = "",
+) -> None:
+    """With `count` idle clients, the serving thread uses < 15% of a core over `window` s.
+
+    With `max_wakeups`, it must also sleep through the window: wake from its wait at most
+    that many times (a server that polls with a timeout wakes once per timeout).
+    """
+    socks = [connect(handle, opened) for _ in range(count)]
+    for sock in socks:
+        echo(handle, sock, b"ping", "a client spoke")
+    used, elapsed, woke = _idle_window(handle, window)
+    share = used / elapsed
+    if share >= 0.15:
+        pytest.fail(
+            f"with {count} idle clients and nothing to send, the serving thread used "
+            f"{used:.2f} s of CPU in {elapsed:.2f} s ({share:.0%} of a core):\n"
+            f"  0.00 s  all {count} clients echoed, then quiet\n"
+            f"  {elapsed:.2f} s  serving thread busy {share:.0%} of the time, expected ~0%\n"
+            "An idle server should sleep in the kernel until a socket is ready; this one "
+            f"keeps waking up. {lesson}",
+            pytrace=False,
+        )
+    if max_wakeups is not None and woke > max_wakeups:
+        pytest.fail(
+            f"with {count} idle clients and nothing to send, the serving thread woke up "
+            f"{woke} times in {elapsed:.2f} s (once every {elapsed / woke:.3f} s):\n"
+            f"  0.00 s  all {count} clients echoed, then quiet\n"
+            f"  {elapsed:.2f} s  {woke} wake-ups with nothing to do, expected none\n"
+            "An idle server should sleep until a socket is ready, with no timeout: a "
+            f"timeout only wakes it to find nothing to do. {wakeup_lesson}",
+            pytrace=False,
+        )
+
+
+def urgent_data_does_not_disturb(
+    handle: Handle, opened: list, *, window: float = 0.2, hint: str = ""
+) -> None:
+    """A client sends one byte of TCP urgent data (MSG_OOB); the server neither crashes nor spins.
+
+    The others are still served afterwards. What becomes of the urgent client is up to
+    the server (it may drop the byte, or the client).
+    """
+    others = [connect(handle, opened) for _ in range(2)]
+    urgent = connect(handle, opened)
+    for sock in [*others, urgent]:
+        echo(handle, sock, b"before", "a client spoke")
+    urgent.send(b"!", socket.MSG_OOB)
+    for sock in others:
+        echo(
+            handle, sock, b"after",
+            "after another client sent a byte of urgent data (MSG_OOB), a client spoke", hint,
+        )  # fmt: skip
+    used, elapsed, _ = _idle_window(handle, window)
+    share = used / elapsed
+    if share >= 0.15:
+        pytest.fail(
+            "a client sent one byte of urgent (out-of-band) data, then every client was quiet; "
+            f"the serving thread then used {used:.2f} s of CPU in {elapsed:.2f} s "
+            f"({share:.0%} of a core):\n"
+            "  0.00 s  a client sends b'!' with MSG_OOB; the others are echoed\n"
+            f"  {elapsed:.2f} s  serving thread busy {share:.0%} of the time, expected ~0%\n"
+            "Readiness is level-triggered: a condition nobody handles is reported again on "
+            f"every call. {hint}",
+            pytrace=False,
+        )
+
+
+def stop_closes_every_socket(
+    make_server, *, stop_hint: str = STOP_HINT, lesson: Lesson = None, hint: str = ""
+) -> None:
+    """Serve 5 clients, stop; serve_forever returns and every socket is closed.
+
+    `make_server` builds the server (it is built here, so that its sockets are counted).
+    `hint` says how this exercise closes everything on the way out of serve_forever.
+    """
+    with clients() as opened:
+        baseline = open_descriptors()
+        with running(make_server(), stop_hint=stop_hint, lesson=lesson) as handle:
+            socks = [connect(handle, opened) for _ in range(5)]
+            for sock in socks:
+                echo(handle, sock, b"still here", "a client spoke")
+        # running() has called stop() and seen serve_forever return.
+        left = open_descriptors() - baseline - len(socks)
+        if left > 0:
+            pytest.fail(
+                f"serve_forever returned after stop(), but the server left {left} "
+                "descriptors open: its listening socket, its wake-up sockets, its clients' "
+                f"sockets, or whatever it waits with. {hint}",
+                pytrace=False,
+            )
+        for sock in socks:
+            sock.settimeout(SOON)
+            try:
+                data = sock.recv(10)
+            except OSError:
+                data = b""
+            if data != b"":
+                pytest.fail(
+                    f"after stop() a client still got {data!r}; its connection should be "
+                    f"closed. {hint}",
+                    pytrace=False,
+                )
