@@ -3,9 +3,24 @@
 ``implementation(name)`` stands for the module under test (the stub, the reference
 solution or a submission, as --kata-target says); ``finishes_within`` runs a call that
 might deadlock and fails fast, with a report, when it does.
+
+The names are imported on first use, not here: a spawned or forkserver child that only
+needs kata.probes.<module> would otherwise import all of pytest (a quarter of a second
+per child, seconds on a loaded machine).
 """
 
-from kata.target import implementation
-from kata.waiting import finishes_within, run_together
+import importlib
 
-__all__ = ["implementation", "finishes_within", "run_together"]
+_WHERE = {
+    "implementation": "kata.target",
+    "finishes_within": "kata.waiting",
+    "run_together": "kata.waiting",
+}
+
+__all__ = list(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    raise AttributeError(f"module 'kata' has no attribute {name!r}")

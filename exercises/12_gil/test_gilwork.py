@@ -1,0 +1,459 @@
+"""Tests for 12_gil. Run them with:  pytest exercises/12_gil
+
+These tests never time your code to see a speed-up: on a busy machine a stopwatch lies.
+They look at what really ran the work. Every task returns a record of the process and
+thread that ran it and when it started and ended (kata.probes.gilwork), so a test can see
+whether tasks ran in other processes or in threads of this one, and which ran at once.
+
+Overlap is made certain, not hoped for. CPU-bound tasks running in worker processes wait
+for each other at a rendezvous before they crunch, so two processes are always busy at
+the same moment. I/O-bound tasks wait at a gate in this process until the test lets
+them go, so the test counts how many wait at once, and chooses the order they finish in.
+"""
+
+import os
+import pickle
+import sys
+import threading
+import time
+
+import pytest
+
+import kata.probes.gilwork as probe
+from kata import finishes_within, guard, implementation, messages
+
+gilwork = implementation("gilwork")
+
+CHILD_START = 15.0  # the most a test waits for a first worker process (spawn, loaded machine)
+MEET = 2.0  # the least it waits for a second process once a first has started a task
+FINISH = 10.0  # the most it waits for run_cpu_bound to return once the processes have met
+THREADS_START = 5.0  # the most it waits for a first thread to reach the gate
+PATIENCE = 1.0  # how long, after the first, the others get to reach the gate
+NO_MORE = 0.3  # how long the cap test watches for one thread too many
+SOON = 3.0  # the most it waits for threads that were let go to finish
+SIZE = 20_000  # the work of one Crunch: a few milliseconds of pure-Python arithmetic
+
+GIL = (
+    "On CPython an interpreter has one GIL (global interpreter lock), and a thread must "
+    "hold it to run Python bytecode. Threads of one process therefore take turns at "
+    "CPU-bound work instead of running at once: 4 threads on 4 cores crunch about as "
+    "fast as 1. Each worker process has an interpreter and a GIL of its own, so processes "
+    "really do run at the same time, one per core."
+)
+IN_ORDER = (
+    "Ask for the results in the order of the tasks: future.result() for each future in "
+    "the order you submitted them, or executor.map / Pool.map. as_completed(), "
+    "imap_unordered() or a results queue hand them over in the order they finish, which "
+    "is not the order of the tasks."
+)
+
+PICKLE = (
+    "A process pool sends each task to a worker as a pickle, and a function pickles by "
+    "its module and its name: a lambda, or a function defined inside another function, "
+    "has no name a worker could import, so it cannot be sent. The tasks given to you "
+    "pickle fine as they are: hand them over directly, pool.submit(task), or map a "
+    "module-level helper over them (def call(task): return task())."
+)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+class Call:
+    """fn(*args, **kwargs) in a daemon thread; keeps what it returned or raised."""
+
+    def __init__(self, fn, *args, name, **kwargs):
+        self.value = self.error = None
+        self.thread = threading.Thread(target=self._run, args=(fn, args, kwargs), name=name, daemon=True)
+        self.thread.start()
+
+    def _run(self, fn, args, kwargs):
+        try:
+            self.value = fn(*args, **kwargs)
+        except BaseException as exc:  # handed to the test's thread by the test
+            self.error = exc
+
+    def finish(self, seconds, what):
+        """Join the call; fail the test if it still runs after `seconds`."""
+        self.thread.join(seconds)
+        if self.thread.is_alive():
+            guard.excuse(self.thread)
+            pytest.fail(
+                messages.stuck_report(f"{what} has not returned after {seconds:g} s:", [self.thread]),
+                pytrace=False,
+            )
+
+
+def timeline(records, width=40):
+    """Which task ran when, and in which process (and thread, in this one), as a picture."""
+    records = sorted(records, key=lambda r: r.index)
+    t0 = min(r.start for r in records)
+    span = max(max(r.end for r in records) - t0, 1e-6)
+    me = os.getpid()
+    rows = []
+    for r in records:
+        a = min(width - 1, int((r.start - t0) / span * width))
+        b = max(a + 1, round((r.end - t0) / span * width))
+        who = f"this one, {r.thread_name}" if r.pid == me else f"pid {r.pid}"
+        rows.append((f"  {r.index:>4}  {who[:36]:<36}  ", f"|{' ' * a}{'#' * (b - a)}{' ' * (width - b)}|"))
+    end = f"{1000 * span:.0f} ms"
+    header = f"{'  task  process':<{len(rows[0][0])}} 0 ms{end:>{width - 3}}"
+    return "\n".join([header] + [left + bar for left, bar in rows])
+
+
+def expect(condition, message):
+    """Fail the test with `message` alone (no code listing) unless `condition` holds."""
+    if not condition:
+        pytest.fail(message, pytrace=False)
+
+
+def check_records(results, count, what):
+    """`results` must be a list with one Record per task."""
+    expect(
+        isinstance(results, list) and len(results) == count,
+        f"{what} returned {results!r:.300}; expected a list of the {count} values the tasks "
+        "returned, one per task"
+    )
+    wrong = [r for r in results if not isinstance(r, probe.Record)]
+    if wrong:
+        pytest.fail(
+            f"{what} returned {wrong[0]!r:.200} among its results; each result should be "
+            "what the task returned when called with no arguments: task()",
+            pytrace=False,
+        )
+
+
+def fail_if_pickling(exc, what):
+    """A task that could not be pickled to a worker gets a lesson, not a bare traceback."""
+    said = f"{exc} {exc.__cause__ or ''}".lower()  # a worker's traceback comes as the cause
+    if isinstance(exc, pickle.PicklingError) or "pickl" in said or "local object" in said:
+        pytest.fail(
+            f"{what} raised:\n{messages.format_exception(exc)}\n{PICKLE}", pytrace=False
+        )
+
+
+def raised_task_failed(fn, tasks, seconds, what, **kwargs):
+    """Call fn(tasks); it must raise the TaskFailed that task 1 raised."""
+    error = None
+    try:
+        value = finishes_within(seconds, fn, tasks, **kwargs, explain=f"{what} never returned.")
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # judged below, outside this except block
+        error = exc
+    if isinstance(error, probe.TaskFailed):
+        expect("task 1" in str(error), f"{what} raised {error!r}: the exception of another task?")
+        return
+    if error is not None:
+        fail_if_pickling(error, what)
+        pytest.fail(
+            f"task 1 raised TaskFailed('task 1 failed on purpose'), and {what} raised:\n"
+            f"{messages.format_exception(error)}\nLet the task's own exception reach the "
+            "caller, type and all: future.result() (and Pool.map) raises it again in the "
+            "caller, even when it was raised in another process.",
+            pytrace=False,
+        )
+    pytest.fail(
+        f"task 1 raised TaskFailed, and {what} returned {value!r:.300} as if all was well. "
+        "An exception in a task must reach the caller: don't catch it, and don't hand it "
+        "back as a value. future.result() raises it for you.",
+        pytrace=False,
+    )
+
+
+# --- CPU-bound work: processes ------------------------------------------------------------
+
+
+def crunch_in_processes(folder, count, workers):
+    """run_cpu_bound(Crunch tasks, workers), watching the rendezvous as they start.
+
+    Returns what it returned. Fails the test, with what the rendezvous saw, when the
+    tasks never get two processes busy at once.
+    """
+    me = os.getpid()
+    folder.mkdir()
+    tasks = [probe.Crunch(i, me, str(folder), meet=2, size=SIZE) for i in range(count)]
+    running = Call(gilwork.run_cpu_bound, tasks, workers, name="calling run_cpu_bound")
+    began = time.monotonic()
+    first = None
+    problem = None
+    try:
+        while running.thread.is_alive():
+            now = time.monotonic()
+            seen = probe.started(folder)
+            if seen and first is None:
+                first = now
+                # Workers start together; the first one's start-up shows how slow a
+                # process start is on this machine, now.
+                patience = max(MEET, 3 * (now - began))
+            if len(seen) >= 2:
+                break
+            if first is not None and now - first > patience:
+                [(pid, indexes)] = seen.items()
+                problem = (
+                    f"task {min(indexes)} started in worker process {pid} and waited for a "
+                    f"task in a second process; none came within {patience:.1f} s, though "
+                    f"workers={workers}. The tasks ran one at a time: hand every task to "
+                    "the pool first (submit them all, or use map), then ask for the "
+                    "results. A loop that submits one task and waits for its result "
+                    "before submitting the next, or a pool of one process, gets no "
+                    "parallelism from the processes it pays for."
+                )
+                break
+            if now - began > CHILD_START:
+                problem = (
+                    f"no task had started in a worker process {CHILD_START:g} s after "
+                    "run_cpu_bound was called, and it has not returned."
+                )
+                break
+            running.thread.join(0.01)
+        if problem is None:
+            running.finish(FINISH, f"run_cpu_bound({count} tasks, workers={workers})")
+    finally:
+        probe.abort(folder)  # lets any task still waiting at the rendezvous go on
+    if problem is not None:
+        running.thread.join(SOON)
+        if running.thread.is_alive():
+            guard.excuse(running.thread)
+        pytest.fail(problem, pytrace=False)
+    if running.error is not None:
+        fail_if_pickling(running.error, "run_cpu_bound")
+        raise running.error
+    return running.value
+
+
+@pytest.mark.timeout(60)  # room for worker processes to start on a slow machine
+def test_cpu_bound_tasks_run_in_worker_processes_at_the_same_time(tmp_path):
+    count, workers = 5, 2
+    results = crunch_in_processes(tmp_path / "rendezvous", count, workers)
+    what = f"run_cpu_bound({count} tasks, workers={workers})"
+    check_records(results, count, what)
+    me = os.getpid()
+    here = [r for r in results if r.pid == me]
+    if here:
+        threads = sorted({r.thread_name for r in here})
+        how = (
+            f"in {len(threads)} threads of this process ({', '.join(threads)})"
+            if len(threads) > 1 or threads[0] != "calling run_cpu_bound"
+            else "one after another, in the very thread that called run_cpu_bound"
+        )
+        pytest.fail(
+            f"{len(here)} of the {count} CPU-bound tasks ran {how}, not in worker processes "
+            f"(this process is pid {me}).\n{timeline(results)}\n{GIL} Run CPU-bound tasks "
+            "in a ProcessPoolExecutor (or a multiprocessing.Pool). That holds on a "
+            "free-threaded build too, where threads can run at once: this exercise is "
+            "about work that must run in parallel on every CPython.",
+            pytrace=False,
+        )
+    pids = sorted({r.pid for r in results})
+    expect(
+        len(pids) <= workers,
+        f"{what} ran its tasks in {len(pids)} different processes ({pids}): at most "
+        f"{workers} worker processes, each reused for task after task. A new process per "
+        "task pays a process start-up (a new interpreter, its imports) for every task; "
+        f"one pool of {workers} pays it {workers} times.\n{timeline(results)}"
+    )
+    order = [r.index for r in results]
+    expect(
+        order == list(range(count)),
+        f"{what} returned the results of tasks {order}, not {list(range(count))}: out of "
+        "order. The tasks were made to finish out of order (a later task's result arrives "
+        f"first, see below). {IN_ORDER}\n{timeline(results)}"
+    )
+    expected = probe.crunch(SIZE)
+    expect(all(r.value == expected for r in results), "the tasks' values were changed on the way")
+    overlapping = [
+        (a.index, b.index) for a in results for b in results
+        if a.pid < b.pid and a.start < b.end and b.start < a.end
+    ]  # fmt: skip
+    expect(
+        overlapping,
+        "no two tasks in different processes ran at the same time: the processes took "
+        f"turns.\n{timeline(results)}"
+    )
+
+
+@pytest.mark.timeout(60)
+def test_a_failing_cpu_bound_task_raises_in_the_caller():
+    me = os.getpid()
+    tasks = [probe.Crunch(0, me), probe.Crunch(1, me, fail=True), probe.Crunch(2, me)]
+    raised_task_failed(gilwork.run_cpu_bound, tasks, CHILD_START + FINISH, "run_cpu_bound", workers=2)
+
+
+# --- I/O-bound work: threads --------------------------------------------------------------
+
+
+def wait_at_gate(gate, running, count):
+    """Wait until `count` tasks wait at the gate at once; return whether they did.
+
+    Gives up early when the call has returned (nothing more will come), or when the
+    first task has been waiting PATIENCE seconds and the others have not all come.
+    """
+    deadline = time.monotonic() + THREADS_START
+    while running.thread.is_alive() and time.monotonic() < deadline:
+        if gate.wait_until(lambda g: len(g.inside) >= count, 0.01):
+            return True
+        if gate.timeline and deadline > time.monotonic() + PATIENCE:
+            deadline = time.monotonic() + PATIENCE  # the first has come: the rest follow at once
+    return gate.wait_until(lambda g: len(g.inside) >= count, 0)
+
+
+def not_in_threads(results, what):
+    """Fail the test if any task ran in another process."""
+    me = os.getpid()
+    away = sorted({r.pid for r in results if r.pid != me})
+    if away:
+        pytest.fail(
+            f"{what}: the tasks ran in other processes ({', '.join(map(str, away))}), not in "
+            f"threads of this one (pid {me}). A task that waits (for a reply, a disk, a "
+            "timer) lets go of the GIL while it waits, so threads of one process wait at "
+            "the same time just fine. Processes only add costs here: a start-up for each "
+            "(a new interpreter and its imports) and every task and result pickled through "
+            "a pipe. Use a ThreadPoolExecutor.\n"
+            f"{timeline(results)}",
+            pytrace=False,
+        )
+
+
+def test_io_bound_tasks_wait_together_in_threads_of_this_process():
+    count = 8
+    gate = probe.Gate()
+    tasks = [probe.Waiter(gate.id, i, os.getpid()) for i in range(count)]
+    running = Call(gilwork.run_io_bound, tasks, name="calling run_io_bound")
+    try:
+        together = wait_at_gate(gate, running, count)
+        if together:  # let them go last first: the last task finishes first
+            for index in reversed(range(count)):
+                gate.release(index)
+                gate.wait_until(lambda g: index in g.left, SOON)
+    finally:
+        gate.close()
+    running.finish(SOON, f"run_io_bound({count} tasks)")
+    if running.error is not None:
+        raise running.error
+    what = f"run_io_bound({count} tasks)"
+    check_records(running.value, count, what)
+    not_in_threads(running.value, what)
+    if not together:
+        if gate.peak <= 1:
+            how = (
+                "one at a time: each task waited alone, and the next began only after it "
+                "had finished. The waits did not overlap at all. Run each task in a "
+                "thread of its own (up to max_threads), all started before you wait for any."
+            )
+        else:
+            how = (
+                f"at most {gate.peak} at once. With max_threads left at its default (32), "
+                f"all {count} tasks should wait at the same time, each in its own thread. "
+                "ThreadPoolExecutor() without max_workers uses min(32, os.cpu_count() + 4) "
+                f"threads ({min(32, (os.cpu_count() or 1) + 4)} here): a default sized for "
+                "CPU work. Pass max_workers=min(max_threads, len(tasks))."
+            )
+        pytest.fail(
+            f"{count} I/O-bound tasks were handed to {what}, and they waited {how}\n{gate.picture()}",
+            pytrace=False,
+        )
+    order = [r.index for r in running.value]
+    expect(
+        order == list(range(count)),
+        f"{what} returned the results of tasks {order}, not {list(range(count))}. The test "
+        f"let the tasks finish last first. {IN_ORDER}\n{gate.picture()}"
+    )
+    starts, ends = [r.start for r in running.value], [r.end for r in running.value]
+    expect(max(starts) < min(ends), f"the waits should all overlap:\n{timeline(running.value)}")
+
+
+def test_io_bound_threads_are_capped_at_max_threads():
+    count, cap = 12, 3
+    gate = probe.Gate()
+    tasks = [probe.Waiter(gate.id, i, os.getpid()) for i in range(count)]
+    running = Call(gilwork.run_io_bound, tasks, max_threads=cap, name="calling run_io_bound")
+    try:
+        full = wait_at_gate(gate, running, cap)
+        if full:  # the cap is reached: does a task more come in?
+            gate.wait_until(lambda g: g.peak > cap, NO_MORE)
+    finally:
+        gate.close()
+    running.finish(SOON, f"run_io_bound({count} tasks, max_threads={cap})")
+    if running.error is not None:
+        raise running.error
+    what = f"run_io_bound({count} tasks, max_threads={cap})"
+    check_records(running.value, count, what)
+    not_in_threads(running.value, what)
+    expect(
+        gate.peak <= cap,
+        f"{gate.peak} tasks waited at once with max_threads={cap}: the threads are not "
+        "capped. A thread per task is cheap for a handful of tasks, but 10,000 tasks would "
+        "mean 10,000 threads (memory for each stack, and the operating system's limits). "
+        f"Use a pool of min(max_threads, len(tasks)) threads.\n{gate.picture()}"
+    )
+    expect(
+        full,
+        f"with max_threads={cap}, at most {gate.peak} task(s) waited at once: up to {cap} "
+        f"should wait at the same time, each in its own thread.\n{gate.picture()}"
+    )
+    order = [r.index for r in running.value]
+    expect(order == list(range(count)), f"{what} returned the results of tasks {order}. {IN_ORDER}")
+
+
+def test_a_failing_io_bound_task_raises_in_the_caller():
+    gate = probe.Gate()
+    gate.open_all()  # nobody waits here
+    try:
+        me = os.getpid()
+        tasks = [probe.Waiter(gate.id, 0, me), probe.Waiter(gate.id, 1, me, fail=True), probe.Waiter(gate.id, 2, me)]
+        raised_task_failed(gilwork.run_io_bound, tasks, SOON, "run_io_bound")
+    finally:
+        gate.close()
+
+
+# --- is the GIL on? -----------------------------------------------------------------------
+
+
+def gil_enabled(situation):
+    """gilwork.gil_enabled(), failing with a lesson if it raises AttributeError."""
+    try:
+        return gilwork.gil_enabled()
+    except AttributeError as exc:
+        error = exc  # reported below, outside this except block
+    pytest.fail(
+        f"{situation}, gil_enabled() raised:\n{messages.format_exception(error)}\n"
+        "sys._is_gil_enabled() only exists from Python 3.13; before that there is always "
+        "a GIL. Look the function up with getattr(sys, '_is_gil_enabled', None), and "
+        "answer True when it is missing: ask whether the feature is there, not which "
+        "version this is.",
+        pytrace=False,
+    )
+
+
+def test_gil_enabled_asks_the_running_interpreter(monkeypatch):
+    real = getattr(sys, "_is_gil_enabled", None)
+    truth = real() if real else True
+    now = gil_enabled(f"on this interpreter (Python {sys.version.split()[0]})")
+    expect(
+        now is truth,
+        f"gil_enabled() returned {now!r} on this interpreter, whose GIL is "
+        f"{'on' if truth else 'off'}; expected the bool {truth}"
+    )
+    monkeypatch.setattr(sys, "_is_gil_enabled", lambda: False, raising=False)
+    expect(
+        gil_enabled("when sys._is_gil_enabled() says False") is False,
+        "sys._is_gil_enabled() said False (as on a free-threaded 3.13t running without the "
+        "GIL), and gil_enabled() did not return False. Ask the interpreter, at run time: "
+        "how it was built (sysconfig's Py_GIL_DISABLED) does not say whether the GIL is on "
+        "now, since PYTHON_GIL=1, or importing an extension that needs the GIL, turns it "
+        "back on."
+    )
+    monkeypatch.setattr(sys, "_is_gil_enabled", lambda: True)
+    expect(
+        gil_enabled("when sys._is_gil_enabled() says True") is True,
+        "sys._is_gil_enabled() said True; gil_enabled() did not"
+    )
+    # As on Python 3.12 and older, which have no sys._is_gil_enabled at all:
+    monkeypatch.delattr(sys, "_is_gil_enabled")
+    before = gil_enabled("on an interpreter without sys._is_gil_enabled (Python 3.12 and older)")
+    expect(
+        before is True,
+        f"on an interpreter without sys._is_gil_enabled (Python 3.12 and older) gil_enabled() "
+        f"returned {before!r}: before 3.13 there is always a GIL, so True"
+    )
