@@ -319,6 +319,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gradescope", type=Path, metavar="PATH", help="write Gradescope's results.json here")
     parser.add_argument("--junit", type=Path, metavar="PATH", help="write JUnit XML here")
     parser.add_argument("--json", type=Path, metavar="PATH", help="write a plain JSON summary here")
+    parser.add_argument(
+        "--require-all", action="store_true",
+        help="exit with status 1 unless every test passed (GitHub Classroom's command grader scores by exit status)",
+    )  # fmt: skip
 
 
 def select(names: list[str] | None) -> list[manifest.Exercise]:
@@ -351,6 +355,8 @@ def run(args: argparse.Namespace) -> int:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content())
+    if args.require_all and graded.score < graded.max_score:
+        return 1
     return 0
 
 

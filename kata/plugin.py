@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kata import guard, manifest, messages, signing, target, timeouts
-from kata.progress import Progress
+from kata.progress import Progress, remember
 
 START_METHODS = ("fork", "forkserver", "spawn")
 CALL_FAILED = pytest.StashKey[bool]()
@@ -91,6 +91,8 @@ class KataPlugin:
             Path(path).write_text(json.dumps(signed))
         elif path:
             self.progress.write_json(Path(path), **about)
+        else:  # a learner's own run: remember each exercise's latest result (python -m kata list)
+            remember(self.progress.results.values(), target=target.active().label)
 
     def unconfigure(self):
         target.deactivate()

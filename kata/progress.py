@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
+import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: merges are then not serialised
+    fcntl = None
 
 from kata import manifest
 from kata.messages import TODO_MARK
@@ -74,3 +83,105 @@ class Progress:
     def write_json(self, path: Path, **about) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(self.payload(**about), indent=2))
+
+
+# --- the latest results, remembered between runs (python -m kata list) --------------------
+
+STATE_DIR_ENV = "KATA_STATE_DIR"
+
+
+def state_dir() -> Path:
+    """Where the kata keeps what it remembers: .kata/ at the repository root, or
+    $KATA_STATE_DIR (the self-test points it at a temporary folder)."""
+    return Path(os.environ.get(STATE_DIR_ENV) or manifest.REPO_ROOT / ".kata")
+
+
+def load_state() -> dict:
+    """{"exercises": {id: {"state", "updated", "tests": {name: {"outcome", "todo"}}}}}."""
+    try:
+        document = json.loads((state_dir() / "state.json").read_text())
+    except (OSError, ValueError):
+        return {"exercises": {}}
+    if not isinstance(document, dict) or not isinstance(document.get("exercises"), dict):
+        return {"exercises": {}}
+    return document
+
+
+def remember(results, target: str = "exercises") -> None:
+    """Merge a run's test results into .kata/state.json: each test's latest outcome, and
+    the state of each exercise the run touched, recomputed from all its latest outcomes.
+
+    Called at the end of every pytest run (kata.plugin) and by `python -m kata` after the
+    runs it starts. Only the learner's own work is remembered: runs against the
+    solutions or a submission are not, nor runs that write a --kata-report (the
+    self-test's and the grader's).
+    """
+    rows = [r if isinstance(r, dict) else asdict(r) for r in results]
+    if target != "exercises" or not rows:
+        return
+    folder = state_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with _locked(folder / "state.lock"):
+            document = load_state()
+            known = document["exercises"]
+            touched = {row["exercise"] for row in rows}
+            tests = {eid: dict(known.get(eid, {}).get("tests", {})) for eid in touched}
+            for row in rows:
+                name = row["nodeid"].rpartition("::")[2]
+                tests[row["exercise"]][name] = {"outcome": row["outcome"], "todo": bool(row.get("todo"))}
+            progress = Progress()
+            for eid, by_name in tests.items():
+                current = _test_functions(eid)
+                for name, test in list(by_name.items()):
+                    if current is not None and name.partition("[")[0] not in current:
+                        del by_name[name]  # a test that was renamed or removed
+                        continue
+                    key = f"{eid}::{name}"
+                    progress.results[key] = TestResult(key, eid, test["outcome"], test["todo"])
+            now = time.time()
+            for exercise, state in progress.summary():
+                known[exercise.id] = {"state": state, "updated": now, "tests": tests[exercise.id]}
+            scratch = folder / f"state.json.{os.getpid()}"
+            scratch.write_text(json.dumps(document, indent=2, sort_keys=True))
+            os.replace(scratch, folder / "state.json")
+    except OSError as exc:  # remembering is a convenience: never fail a run for it
+        print(f"kata: could not save the latest results in {folder}: {exc}", file=sys.stderr)
+
+
+def forget(exercise_id: str) -> None:
+    """Drop an exercise's remembered results (after `python -m kata reset`)."""
+    folder = state_dir()
+    if not (folder / "state.json").exists():
+        return
+    with _locked(folder / "state.lock"):
+        document = load_state()
+        if document["exercises"].pop(exercise_id, None) is not None:
+            scratch = folder / f"state.json.{os.getpid()}"
+            scratch.write_text(json.dumps(document, indent=2, sort_keys=True))
+            os.replace(scratch, folder / "state.json")
+
+
+def _test_functions(exercise_id: str) -> set[str] | None:
+    """Every function name in the exercise's test file (None: cannot tell)."""
+    import ast
+
+    try:
+        exercise = next(e for e in manifest.exercises() if e.id == exercise_id)
+        tree = ast.parse(exercise.test_file.read_text())
+    except (StopIteration, OSError, SyntaxError, ValueError):
+        return None
+    return {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+@contextmanager
+def _locked(path: Path):
+    """Hold an exclusive lock on `path`: two runs finishing at once both get merged."""
+    with open(path, "a") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
