@@ -27,18 +27,21 @@ def wall(command: list[str], cwd: Path) -> float:
     return time.perf_counter() - started
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("exercises", nargs="*", help="exercise ids (default: all)")
-    parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--target-ratio", type=float, default=3.0)
-    args = parser.parse_args()
-    chosen = [e for e in manifest.exercises() if not args.exercises or e.id in args.exercises]
+TRIVIAL = ("trivial", "")  # the key of the one-test trivial pytest run in measure()'s result
+
+
+def measure(chosen: list, repeat: int) -> dict[tuple[str, str], list[float]]:
+    """Wall seconds per run: {(exercise id, "solutions" | "exercises"): [...], TRIVIAL: [...]}.
+
+    Each repeat runs the trivial run and every exercise against both targets once,
+    interleaved, so a burst of load hits every row alike. (Shared with ``python -m
+    benchmarks``.)
+    """
     pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     with tempfile.TemporaryDirectory() as scratch:
         trivial_file = Path(scratch, "test_trivial.py")
         trivial_file.write_text("def test_trivial():\n    assert True\n")
-        commands = {("trivial", ""): (pytest + [str(trivial_file)], Path(scratch))}
+        commands = {TRIVIAL: (pytest + [str(trivial_file)], Path(scratch))}
         for exercise in chosen:
             for target in ("solutions", "exercises"):
                 commands[(exercise.id, target)] = (
@@ -46,10 +49,21 @@ def main() -> int:
                     manifest.REPO_ROOT,
                 )
         times: dict[tuple[str, str], list[float]] = {key: [] for key in commands}
-        for _ in range(args.repeat):  # interleaved, so a burst of load hits every row alike
+        for _ in range(repeat):
             for key, (command, cwd) in commands.items():
                 times[key].append(wall(command, cwd))
-    base = statistics.median(times[("trivial", "")])
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("exercises", nargs="*", help="exercise ids (default: all)")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--target-ratio", type=float, default=3.0)
+    args = parser.parse_args()
+    chosen = [e for e in manifest.exercises() if not args.exercises or e.id in args.exercises]
+    times = measure(chosen, args.repeat)
+    base = statistics.median(times[TRIVIAL])
     print(f"trivial one-test pytest run: median {base:.3f} s over {args.repeat} runs")
     print(f"{'exercise':<16}{'solution':>18}{'stub':>18}")
     over = []

@@ -39,14 +39,21 @@ reference: dict = {"__name__": "gil_reference"}
 
 def load_reference() -> str:
     """Load the reference solution; in a student's copy (no solutions/), the exercise."""
+    return load_exercise("12_gil", reference)
+
+
+def load_exercise(exercise_id: str, namespace: dict) -> str:
+    """Run an exercise's reference solution in `namespace`; in a student's copy (no
+    solutions/), the learner's module. Returns where the code came from, for the output.
+    (Shared with ``python -m benchmarks``, which loads the echo servers so.)"""
     from kata import manifest, runner
 
     try:
-        runner.load_reference("12_gil", reference)
+        runner.load_reference(exercise_id, namespace)
         return "the reference solution"
     except FileNotFoundError:
-        exercise = next(e for e in manifest.exercises() if e.id == "12_gil")
-        exec(compile(exercise.stub.read_text(), str(exercise.stub), "exec"), reference)
+        exercise = next(e for e in manifest.exercises() if e.id == exercise_id)
+        exec(compile(exercise.stub.read_text(), str(exercise.stub), "exec"), namespace)
         return f"your {exercise.stub.relative_to(manifest.REPO_ROOT)}"
 
 
@@ -106,27 +113,59 @@ RUNNERS = {"sequential": sequential, "threads": threads, "processes": processes}
 
 
 def crunch_size_for(seconds: float) -> int:
-    """How big a Crunch takes about `seconds` here, now (measured, then scaled)."""
+    """How big a Crunch takes about `seconds` here (measured, then scaled).
+
+    The fastest of three timings: on a busy machine a single one may catch a moment when
+    other work had the core, and make every task several times too small.
+    """
     size = 10_000
     while True:
-        started = time.perf_counter()
-        Crunch(size)()
-        took = time.perf_counter() - started
+        took = min(timed_crunch(size) for _ in range(3))
         if took > 0.02:
             return max(1, int(size * seconds / took))
         size *= 4
 
 
-def measure(kinds: dict, workers: dict, repeat: int) -> dict:
-    """{kind: {runner: [seconds per repeat]}}, each repeat running every row once."""
-    times = {kind: {name: [] for name in RUNNERS} for kind in kinds}
+def timed_crunch(size: int) -> float:
+    started = time.perf_counter()
+    Crunch(size)()
+    return time.perf_counter() - started
+
+
+def measure(kinds: dict, workers: dict, repeat: int, runners: dict | None = None) -> dict:
+    """{kind: {runner: [seconds per repeat]}}, each repeat running every row once.
+
+    `runners` (default RUNNERS): name -> run(tasks, workers). ``python -m benchmarks``
+    adds greenlets and asyncio to the I/O-bound row through it.
+    """
+    runners = runners or RUNNERS
+    times = {kind: {name: [] for name in runners} for kind in kinds}
     for _ in range(repeat):
         for kind, tasks in kinds.items():
-            for name, run in RUNNERS.items():
+            for name, run in runners.items():
                 started = time.perf_counter()
                 run(tasks, workers[kind])
                 times[kind][name].append(time.perf_counter() - started)
     return times
+
+
+def workload(total: float) -> tuple[dict, dict, dict]:
+    """The three kinds of work, `total` seconds of it each when done sequentially:
+    (tasks by kind, workers by kind, facts for the titles)."""
+    cpus = os.cpu_count() or 1
+    count = max(4, 2 * cpus)
+    cpu_tasks = [Crunch(crunch_size_for(total / count))] * count
+    waits = 20
+    io_tasks = [Wait(total / waits)] * waits
+    tiny = [Nothing()] * count
+    kinds = {"cpu": cpu_tasks, "io": io_tasks, "tiny": tiny}
+    workers = {"cpu": cpus, "io": waits, "tiny": cpus}
+    return kinds, workers, {"cpus": cpus, "count": count, "waits": waits, "total": total}
+
+
+def ratios(base: list, seconds: list) -> list:
+    """Speed-up of each repeat over the sequential run of the same repeat."""
+    return [b / s for b, s in zip(base, seconds)]
 
 
 def main() -> int:
@@ -140,15 +179,9 @@ def main() -> int:
     if args.start_method:
         multiprocessing.set_start_method(args.start_method, force=True)
 
-    cpus = os.cpu_count() or 1
     total = 0.1 if args.quick else 1.0  # seconds of work in all, done sequentially
-    count = max(4, 2 * cpus)
-    cpu_tasks = [Crunch(crunch_size_for(total / count))] * count
-    waits = 20
-    io_tasks = [Wait(total / waits)] * waits
-    tiny = [Nothing()] * count
-    kinds = {"cpu": cpu_tasks, "io": io_tasks, "tiny": tiny}
-    workers = {"cpu": cpus, "io": waits, "tiny": cpus}
+    kinds, workers, facts = workload(total)
+    cpus, count, waits = facts["cpus"], facts["count"], facts["waits"]
     times = measure(kinds, workers, args.repeat)
 
     gil = reference["gil_enabled"]()
@@ -181,24 +214,24 @@ def main() -> int:
         print(f"  {'runner':<28}{'speed-up':>10}   range over repeats")
         report["kinds"][kind] = {"title": titles[kind], "seconds": rows, "speedup": {}}
         for name, seconds in rows.items():
-            ratios = [b / s for b, s in zip(base, seconds)]
-            median = statistics.median(ratios)
-            report["kinds"][kind]["speedup"][name] = {"median": median, "min": min(ratios), "max": max(ratios)}
-            spread = f"{min(ratios):.2f}x - {max(ratios):.2f}x"
+            gains = ratios(base, seconds)
+            median = statistics.median(gains)
+            report["kinds"][kind]["speedup"][name] = {"median": median, "min": min(gains), "max": max(gains)}
+            spread = f"{min(gains):.2f}x - {max(gains):.2f}x"
             note = f"  (at best {cpus}x on {cpus} CPUs)" if kind == "cpu" and name == "processes" else ""
             print(f"  {labels[name]:<28}{median:>9.2f}x   {spread:<20}{note}".rstrip())
     # Tiny tasks: no work to speed up, so compare the runners' own costs with each other.
     rows = times["tiny"]
-    ratios = [p / t for p, t in zip(rows["processes"], rows["threads"])]
-    median = statistics.median(ratios)
+    costs = [p / t for p, t in zip(rows["processes"], rows["threads"])]
+    median = statistics.median(costs)
     report["kinds"]["tiny"] = {
         "title": titles["tiny"], "seconds": rows,
-        "processes_over_threads": {"median": median, "min": min(ratios), "max": max(ratios)},
+        "processes_over_threads": {"median": median, "min": min(costs), "max": max(costs)},
     }  # fmt: skip
     print(f"\n{titles['tiny']}")
     print(
         f"  a process pool takes {median:.0f}x as long as a thread pool "
-        f"({min(ratios):.0f}x - {max(ratios):.0f}x): process start-ups and pickling"
+        f"({min(costs):.0f}x - {max(costs):.0f}x): process start-ups and pickling"
     )
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")

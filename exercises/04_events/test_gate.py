@@ -415,6 +415,11 @@ def test_a_pausing_loop_burns_no_cpu_and_sleeps():
     try:
         loop.first_step()  # the loop has just begun its 30 s pause
         window, woke = watch_sleepers([loop.native_id], LOOP_WINDOW)
+        if woke is not None and 0 < woke[0] <= 3:
+            # Too few to tell: on a loaded machine a loop that naps in slices gets the CPU
+            # back late and wakes fewer times. Watch longer; a sleeping loop stays asleep.
+            more_window, more = watch_sleepers([loop.native_id], 6 * LOOP_WINDOW)
+            window, woke = window + more_window, [woke[0] + more[0]]
     finally:
         stop.set()
     loop.ends_within(0.5)
