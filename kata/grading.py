@@ -326,16 +326,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def select(names: list[str] | None) -> list[manifest.Exercise]:
-    everything = list(manifest.exercises())
     if not names:
-        return everything
-    chosen = []
-    for name in names:
-        matches = [e for e in everything if e.id == name or e.id.split("_")[0] == name.zfill(2)]
-        if not matches:
-            raise SystemExit(f"kata grade: no exercise {name!r}; known: {', '.join(e.id for e in everything)}")
-        chosen.extend(matches)
-    return chosen
+        return list(manifest.exercises())
+    try:
+        return list(dict.fromkeys(manifest.find(name) for name in names))  # each once, in order
+    except LookupError as exc:
+        raise SystemExit(f"kata grade: {exc}") from None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -66,6 +66,17 @@ def exercises() -> tuple[Exercise, ...]:
     )
 
 
+def find(spec: str) -> Exercise:
+    """The exercise named "03", "3", "03_locks", "locks" or by its module ("bank")."""
+    spec = spec.strip().rstrip("/").rpartition("/")[2]
+    for exercise in exercises():
+        number, _, name = exercise.id.partition("_")
+        if spec in (exercise.id, name, exercise.module) or (spec.isdigit() and int(spec) == int(number)):
+            return exercise
+    known = ", ".join(e.id for e in exercises())
+    raise LookupError(f"no exercise called {spec!r}; the exercises are: {known}")
+
+
 def by_module(module: str) -> Exercise:
     for exercise in exercises():
         if exercise.module == module:

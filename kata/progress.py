@@ -142,9 +142,7 @@ def remember(results, target: str = "exercises") -> None:
             now = time.time()
             for exercise, state in progress.summary():
                 known[exercise.id] = {"state": state, "updated": now, "tests": tests[exercise.id]}
-            scratch = folder / f"state.json.{os.getpid()}"
-            scratch.write_text(json.dumps(document, indent=2, sort_keys=True))
-            os.replace(scratch, folder / "state.json")
+            _save(folder, document)
     except OSError as exc:  # remembering is a convenience: never fail a run for it
         print(f"kata: could not save the latest results in {folder}: {exc}", file=sys.stderr)
 
@@ -157,21 +155,24 @@ def forget(exercise_id: str) -> None:
     with _locked(folder / "state.lock"):
         document = load_state()
         if document["exercises"].pop(exercise_id, None) is not None:
-            scratch = folder / f"state.json.{os.getpid()}"
-            scratch.write_text(json.dumps(document, indent=2, sort_keys=True))
-            os.replace(scratch, folder / "state.json")
+            _save(folder, document)
+
+
+def _save(folder: Path, document: dict) -> None:
+    """Write the state whole or not at all (a reader never sees half a file)."""
+    scratch = folder / f"state.json.{os.getpid()}"
+    scratch.write_text(json.dumps(document, indent=2, sort_keys=True))
+    os.replace(scratch, folder / "state.json")
 
 
 def _test_functions(exercise_id: str) -> set[str] | None:
-    """Every function name in the exercise's test file (None: cannot tell)."""
-    import ast
+    """The tests the exercise's test file defines now (None: cannot tell)."""
+    from kata import runner  # only when results are saved, not at every harness start
 
     try:
-        exercise = next(e for e in manifest.exercises() if e.id == exercise_id)
-        tree = ast.parse(exercise.test_file.read_text())
-    except (StopIteration, OSError, SyntaxError, ValueError):
+        return set(runner.test_names(manifest.find(exercise_id)))
+    except (LookupError, OSError, SyntaxError, ValueError):
         return None
-    return {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
 
 @contextmanager

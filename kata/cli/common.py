@@ -25,14 +25,11 @@ class CliError(Exception):
 
 
 def find_exercise(spec: str) -> manifest.Exercise:
-    """The exercise named "03", "3", "03_locks" or "locks"."""
-    spec = spec.strip().rstrip("/").rpartition("/")[2]
-    for exercise in manifest.exercises():
-        number, _, name = exercise.id.partition("_")
-        if spec in (exercise.id, name, exercise.module) or (spec.isdigit() and int(spec) == int(number)):
-            return exercise
-    known = ", ".join(e.id for e in manifest.exercises())
-    raise CliError(f"no exercise called {spec!r}; the exercises are: {known}")
+    """The exercise named "03", "3", "03_locks" or "locks" (manifest.find)."""
+    try:
+        return manifest.find(spec)
+    except LookupError as exc:
+        raise CliError(str(exc)) from None
 
 
 def shown(path: Path) -> str:
