@@ -28,6 +28,8 @@ BUSY = 0.10  # waiting threads that use more CPU than this share of the time are
 EARLY_WINDOW = 0.05  # how long workers at a closed gate get to (wrongly) pass
 IDLE_WINDOW = 0.1  # how long waiting workers are watched for wake-ups
 LOOP_WINDOW = 0.08  # how long a pausing loop is watched for wake-ups
+SETTLE = 0.01  # seconds: a thread that has not been woken for this long is asleep
+SETTLE_TRIES = 5
 
 SLEEP_AND_CHECK = (
     "That is sleep-and-check: a waiter that sleeps a while, looks at a flag and sleeps "
@@ -155,9 +157,29 @@ def wakeups(native_id: int) -> int | None:
     )
 
 
-def watch_sleepers(native_ids, seconds: float):
+def settle(native_ids) -> None:
+    """Give the threads a moment (up to SETTLE_TRIES x SETTLE) to go SETTLE without waking.
+
+    Just after a thread last did something it is still on its way into its wait (and,
+    with the GIL, may be handed it once more), and those last switches would count as
+    wake-ups. One that naps in short slices never settles, and is then watched anyway.
+    """
+    last = [wakeups(i) for i in native_ids]
+    for _ in range(SETTLE_TRIES):
+        threading.Event().wait(SETTLE)
+        now = [wakeups(i) for i in native_ids]
+        if now == last:
+            return
+        last = now
+
+
+def watch_sleepers(native_ids, seconds: float, *, settled: bool = False):
     """Block this thread for `seconds`; return (the window as measured, how often each of
-    the threads was woken up in it), the second None where /proc cannot tell (not Linux)."""
+    the threads was woken up in it), the second None where /proc cannot tell (not Linux).
+
+    Unless `settled` (already watched just before), the threads first get to settle."""
+    if not settled:
+        settle(native_ids)
     before = [wakeups(i) for i in native_ids]
     started = time.monotonic()
     threading.Event().wait(seconds)  # this thread sleeps too: the window is theirs
@@ -418,7 +440,7 @@ def test_a_pausing_loop_burns_no_cpu_and_sleeps():
         if woke is not None and 0 < woke[0] <= 3:
             # Too few to tell: on a loaded machine a loop that naps in slices gets the CPU
             # back late and wakes fewer times. Watch longer; a sleeping loop stays asleep.
-            more_window, more = watch_sleepers([loop.native_id], 6 * LOOP_WINDOW)
+            more_window, more = watch_sleepers([loop.native_id], 6 * LOOP_WINDOW, settled=True)
             window, woke = window + more_window, [woke[0] + more[0]]
     finally:
         stop.set()

@@ -56,7 +56,10 @@ class EchoServer:
         raise NotImplementedError
 
     def _read(self, client: Client) -> None:
-        """Receive what the client sent and queue it to be echoed; close on end or error."""
+        """Receive what the client sent and echo it back; close on end or error.
+
+        What the socket cannot take at once stays pending, watched for EVENT_WRITE.
+        """
         raise NotImplementedError
 
     def _write(self, client: Client) -> None:

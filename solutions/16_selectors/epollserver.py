@@ -2,8 +2,9 @@
 
 Reference solution. One selector (epoll on Linux) watches the listening socket, a
 wake-up socket and every client. Each client's socket is registered once, with a
-``Client`` record as its data; its events are switched between EVENT_READ and
-EVENT_READ | EVENT_WRITE as echoed bytes wait to be sent and drain away.
+``Client`` record as its data. A reply is sent as soon as its bytes arrive; only
+when the socket cannot take all of it are the client's events switched to
+EVENT_READ | EVENT_WRITE, and back to EVENT_READ once the tail has drained.
 """
 
 from __future__ import annotations
@@ -93,7 +94,10 @@ class EchoServer:
             self._selector.register(sock, selectors.EVENT_READ, data=Client(sock))
 
     def _read(self, client: Client) -> None:
-        """Receive what the client sent and queue it to be echoed; close on end or error."""
+        """Receive what the client sent and echo it back; close on end or error.
+
+        What the socket cannot take at once stays pending, watched for EVENT_WRITE.
+        """
         try:
             data = client.sock.recv(65536)
         except BlockingIOError:
@@ -104,12 +108,24 @@ class EchoServer:
         if not data:  # an orderly close by the client
             self._close(client)
             return
-        if not client.pending:
-            # Output is pending now: ask to hear when the socket can take it.
+        if client.pending:
+            client.pending += data  # older bytes are still waiting: these go after them
+            return
+        # Nothing is waiting: try to send at once. A socket can almost always take a
+        # short reply, and then the selector never needs to hear about writing.
+        try:
+            sent = client.sock.send(data)
+        except BlockingIOError:
+            sent = 0
+        except OSError:
+            self._close(client)
+            return
+        if sent < len(data):
+            # The socket took only part: keep the tail and ask to hear when it can take more.
+            client.pending += data[sent:]
             self._selector.modify(
                 client.sock, selectors.EVENT_READ | selectors.EVENT_WRITE, data=client
             )
-        client.pending += data
 
     def _write(self, client: Client) -> None:
         """Send as much pending output as the socket takes; keep the rest for later.
