@@ -43,10 +43,12 @@ The API is kept stable: new things are added, nothing is taken away or changed.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import resource
 import socket
 import struct
+import termios
 import threading
 import time
 from typing import Callable, Optional
@@ -417,12 +419,14 @@ def many_clients_at_once(
 def large_message_slow_reader(
     handle: Handle, opened: list, *, size: int = 1 << 20, hint: str = ""
 ) -> None:
-    """A client with a small receive buffer sends `size` bytes, then reads the echo.
+    """A client with a small receive buffer sends `size` bytes, then reads the echo slowly.
 
-    The echo piles up in the server faster than the client's socket takes it, so the
-    server's send() takes only part of what is pending, again and again. (A server that
-    stops reading while output is pending is right too: then the sender stalls, and the
-    reader starts after a moment.)
+    It reads nothing until the sender is done and the server sleeps, then reads the echo
+    in SLOW_READS gulps, letting the server sleep again after each. Every time, the echo
+    pending in the server is more than its socket has room for, so the server's send()
+    takes only part of what it is given, again and again. (A server that stops reading
+    while output is pending is right too: then the sender stalls, and the reader starts
+    after a moment.)
     """
     message = bytes(range(256)) * (size // 256)
     size = len(message)
@@ -432,17 +436,25 @@ def large_message_slow_reader(
         target=send_quietly, args=(sock, message), name="slow client sender", daemon=True
     )
     sender.start()
+    got = bytearray()
     try:
         sender.join(SOON)
-        got = receive(
-            handle, sock, size,
-            f"a client sent {label} while reading slowly; the echo was cut short",
-            hint or (
-                "send() on a non-blocking socket takes only what fits in the socket's "
-                "buffer and returns how many bytes that was: keep the rest and send it "
-                "when the socket is writable again."
-            ),
-        )  # fmt: skip
+        # A reader that keeps pace with the server lets every send() be whole, and then a
+        # server that drops the unsent tail of a partial send goes unseen (1 run in 5,
+        # before these waits). So each gulp waits until the server has done all it can.
+        _wait_until_delivered(sock)
+        for gulp in _gulps(size, SLOW_READS):
+            handle.settled()
+            got += receive(
+                handle, sock, gulp,
+                f"a client sent {label} while reading slowly; after {len(got)} bytes of "
+                "the echo, the rest was cut short",
+                hint or (
+                    "send() on a non-blocking socket takes only what fits in the socket's "
+                    "buffer and returns how many bytes that was: keep the rest and send it "
+                    "when the socket is writable again."
+                ),
+            )  # fmt: skip
     finally:
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)  # ends the sender, if it still runs
@@ -455,6 +467,35 @@ def large_message_slow_reader(
             f"send from its front and delete exactly the bytes send() returned. {hint}",
             pytrace=False,
         )
+
+
+SLOW_READS = 4  # gulps a slow reader takes the echo in, the server refilling between them
+
+
+def _gulps(size: int, count: int) -> list[int]:
+    """`size` bytes split into `count` reads (the last takes what is left)."""
+    step = max(1, size // count)
+    return [step] * (count - 1) + [size - step * (count - 1)]
+
+
+def _wait_until_delivered(sock) -> None:
+    """Wait (up to SOON) until the peer's kernel has every byte `sock` sent.
+
+    sendall returns once the bytes are in this socket's send queue; they reach the
+    server as its receive window opens. TIOCOUTQ tells how many are still queued (Linux;
+    elsewhere this returns at once). A server that stops reading never takes them all:
+    then the wait just ends.
+    """
+    if hasattr(termios, "TIOCOUTQ"):
+        wait_until(lambda: _unsent(sock) == 0)
+
+
+def _unsent(sock) -> int:
+    """Bytes still in `sock`'s send queue (0 once the socket is closed)."""
+    try:
+        return struct.unpack("i", fcntl.ioctl(sock, termios.TIOCOUTQ, b"\0\0\0\0"))[0]
+    except OSError:
+        return 0
 
 
 def reset_does_not_disturb(handle: Handle, opened: list, *, hint: str = "") -> None:
