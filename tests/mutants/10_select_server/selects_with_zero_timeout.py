@@ -1,7 +1,7 @@
 """Calls select() with timeout=0: it never sleeps, so an idle server spins a whole core.
 
 Caught by: test_an_idle_server_sleeps
-Says: busy
+Says: timeout=0
 """
 
 import select as _select
