@@ -59,6 +59,8 @@ from kata import guard
 
 SOON = 1.0  # seconds a client waits for an echo that should come at once
 CROWD_SECONDS = 4.0  # for a crowd of clients to get every echo (a free server takes ms)
+# Each thread's own CPU clock, to the nanosecond: finer than /proc's 10 ms ticks.
+THREAD_CPU_CLOCK = hasattr(time, "pthread_getcpuclockid")
 STOP_WITHIN = 1.0  # seconds serve_forever may take to return after stop()
 
 Lesson = Optional[Callable[[BaseException], str]]
@@ -113,7 +115,7 @@ class Handle:
         From the thread's own CPU clock where there is one (to the nanosecond), else from
         /proc (in clock ticks, 10 ms on most systems).
         """
-        if hasattr(time, "pthread_getcpuclockid") and self.thread.is_alive():
+        if THREAD_CPU_CLOCK and self.thread.is_alive():
             with contextlib.suppress(OSError):  # the thread ended just now: read /proc
                 return time.clock_gettime(time.pthread_getcpuclockid(self.thread.ident))
         with open(f"/proc/self/task/{self.native_id}/stat") as stat:
@@ -601,7 +603,8 @@ def _idle_window(handle: Handle, window: float, *, may_end_early: bool = False):
     With `may_end_early` (the caller judges CPU use only), the verdict comes after
     FIRST_LOOK when the thread plainly slept (under PLAINLY_ASLEEP of a core, read from
     its nanosecond CPU clock): a spinning thread uses several times that even on a loaded
-    machine, and anything less clear is watched for the whole window.
+    machine, or else wakes thousands of times a second, which the caller judges from the
+    count returned. Anything less clear is watched for the whole window.
     Returns (cpu seconds used, seconds elapsed, times it woke up).
     """
     if not os.path.isdir("/proc/self/task"):
@@ -609,7 +612,7 @@ def _idle_window(handle: Handle, window: float, *, may_end_early: bool = False):
     handle.settled()
     before, woke, started = handle.cpu_seconds(), handle.wakeups(), time.monotonic()
     # Nothing to do: every client is connected and quiet, nothing is pending.
-    if may_end_early and hasattr(time, "pthread_getcpuclockid") and window > FIRST_LOOK:
+    if may_end_early and THREAD_CPU_CLOCK and window > FIRST_LOOK:
         time.sleep(FIRST_LOOK)
         used, elapsed = handle.cpu_seconds() - before, time.monotonic() - started
         if used < PLAINLY_ASLEEP * elapsed and handle.thread.is_alive():
