@@ -108,21 +108,14 @@ class EchoServer:
         if not data:  # an orderly close by the client
             self._close(client)
             return
-        if client.pending:
-            client.pending += data  # older bytes are still waiting: these go after them
-            return
-        # Nothing is waiting: try to send at once. A socket can almost always take a
-        # short reply, and then the selector never needs to hear about writing.
-        try:
-            sent = client.sock.send(data)
-        except BlockingIOError:
-            sent = 0
-        except OSError:
-            self._close(client)
-            return
-        if sent < len(data):
-            # The socket took only part: keep the tail and ask to hear when it can take more.
-            client.pending += data[sent:]
+        waiting = bool(client.pending)
+        client.pending += data
+        if waiting:
+            return  # older bytes wait, watched for EVENT_WRITE: these go after them
+        # Nothing was waiting: send at once. A socket can almost always take a short reply,
+        # and then the selector never needs to hear about writing.
+        if self._send_pending(client) and client.pending:
+            # The socket took only part: ask to hear when it can take the rest.
             self._selector.modify(
                 client.sock, selectors.EVENT_READ | selectors.EVENT_WRITE, data=client
             )
@@ -133,16 +126,20 @@ class EchoServer:
         Once nothing is pending, go back to EVENT_READ only: a socket is writable almost
         always, and a selector watching it for writing would wake at once, every time.
         """
+        if self._send_pending(client) and not client.pending:
+            self._selector.modify(client.sock, selectors.EVENT_READ, data=client)
+
+    def _send_pending(self, client: Client) -> bool:
+        """Send what the socket takes of the client's pending output; False if it is gone."""
         try:
             sent = client.sock.send(client.pending)
         except BlockingIOError:
-            return
-        except OSError:
+            return True  # the socket is full after all: nothing sent, nothing lost
+        except OSError:  # the client reset the connection
             self._close(client)
-            return
+            return False
         del client.pending[:sent]  # a partial send: the tail waits for the next turn
-        if not client.pending:
-            self._selector.modify(client.sock, selectors.EVENT_READ, data=client)
+        return True
 
     def _close(self, client: Client) -> None:
         """Forget the client: unregister it first (the selector needs the open socket), then close."""
