@@ -33,6 +33,11 @@ def patience():
     return 3.0 if multiprocessing.get_start_method() == "fork" else 10.0
 
 
+# The tests wait with their own bounds (patience() and 3 s more at most), and say what went
+# wrong; the test's time limit is only the last line of defence, so it must come later:
+# 10 s under fork as everywhere, 24 s where children are fresh interpreters.
+pytestmark = pytest.mark.timeout(2 * patience() + 4)
+
 SENTINELS = (
     "A consumer ends when it takes a STOP, and one STOP ends one consumer: the parent "
     "must put one STOP per consumer once every producer has ended, and each consumer "
