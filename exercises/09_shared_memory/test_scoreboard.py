@@ -65,6 +65,13 @@ def now(fn, *args):
     return finishes_within(1.0, fn, *args, explain=REENTRANCY)
 
 
+def adds_in_this_process() -> None:
+    """Fail at once when add() cannot finish even here, in one process (it waits for its
+    own lock): children would wait the same way, and the test would wait startup() for
+    them, 30 s under spawn, only to say the same."""
+    now(scoreboard.Scoreboard(1).add, 0, 1)
+
+
 def stop(processes, seconds) -> None:
     """Clean up after a test, passed or failed: give the processes `seconds` in all to end,
     then kill those still running, so nothing the test started outlives it."""
@@ -127,6 +134,7 @@ def test_a_new_board_adds_points_in_this_process():
 
 
 def test_a_referee_process_updates_the_parents_board():
+    adds_in_this_process()
     board = scoreboard.Scoreboard(3)
     child = multiprocessing.Process(
         target=scoreboard.referee, args=(board, 1, [3, 4]), name="referee", daemon=True
@@ -153,6 +161,7 @@ def test_a_referee_process_updates_the_parents_board():
 
 
 def test_referees_at_once_lose_no_points():
+    adds_in_this_process()
     board = scoreboard.Scoreboard(1)
     window = probe.Window()
     arrived, gate = multiprocessing.Semaphore(0), multiprocessing.Event()
@@ -227,6 +236,7 @@ def test_referees_at_once_lose_no_points():
 
 
 def test_play_runs_the_referees_at_once_and_waits_for_them():
+    adds_in_this_process()
     board = scoreboard.Scoreboard(2)
     tally = probe.Tally()
     stalling = probe.StallingPoints([1, 2])  # its referee stops between its two adds
