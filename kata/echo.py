@@ -279,6 +279,16 @@ def connect(handle: Handle, opened: list, *, rcvbuf: int | None = None, hint: st
     pytest.fail(f"Connecting a client failed: {failed}. {hint}", pytrace=False)
 
 
+def in_time(handle: Handle, deadline: float, what: str, hint: str = "") -> None:
+    """Fail when `deadline` (a time.monotonic() value) has passed, saying how far it got."""
+    if time.monotonic() > deadline:
+        pytest.fail(
+            f"{handle.died()}{what} when the time for the whole crowd ({CROWD_SECONDS:g} s) "
+            f"was up, and a free server needs a few ms for all of it. {hint}",
+            pytrace=False,
+        )
+
+
 def receive(
     handle: Handle, sock, size: int, what, hint: str = "", *, deadline: float | None = None
 ) -> bytes:
@@ -395,20 +405,31 @@ def more_descriptors(needed: int):
 
 
 def many_clients_at_once(
-    handle: Handle, opened: list, *, count: int = 50, rounds: int = 2, hint: str = ""
+    handle: Handle, opened: list, *, count: int = 50, rounds: int = 2, hint: str = "",
+    deadline: float | None = None,
 ) -> None:
     """`count` clients connect and stay; in each round every one speaks, the last first.
 
     Each must get exactly its own bytes back. A server that serves one client until it
-    leaves is still waiting for the first client when the last one speaks.
+    leaves is still waiting for the first client when the last one speaks. All of it
+    must be over by `deadline` (a time.monotonic() value; default: CROWD_SECONDS on).
     """
-    socks = [connect(handle, opened) for _ in range(count)]
     # One deadline for all: a server that is merely slow for each client fails in
     # seconds, not after `count` timeouts in a row.
-    deadline = time.monotonic() + CROWD_SECONDS
+    if deadline is None:
+        deadline = time.monotonic() + CROWD_SECONDS
+    socks = []
+    for _ in range(count):
+        in_time(handle, deadline, (
+            f"{len(socks)} of {count} clients had connected (a connect takes microseconds: "
+            "when it crawls, the server's thread keeps the clients' thread from running, "
+            "holding the GIL as it spins or blocks)"
+        ), hint)  # fmt: skip
+        socks.append(connect(handle, opened))
     for round_ in range(rounds):
         # Interleaved: every client sends before any reads, the last to connect first.
         for index in reversed(range(count)):
+            in_time(handle, deadline, f"{count} clients were sending, {index + 1} still to go", hint)
             try:
                 socks[index].sendall(b"client %d round %d;" % (index, round_))
             except OSError as exc:
