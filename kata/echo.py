@@ -666,17 +666,15 @@ def idle_burns_no_cpu(
     # A cap on wake-ups needs the whole window: a server polling with a timeout wakes
     # only once per timeout, and uses next to no CPU doing it.
     used, elapsed, woke = _idle_window(handle, window, may_end_early=max_wakeups is None)
-    if _spinning(used, elapsed, woke):
-        pytest.fail(
-            f"with {count} idle clients and nothing to send, the serving thread "
-            f"{_busy(used, elapsed, woke)}:\n"
-            f"  0.00 s  all {count} clients echoed, then quiet\n"
-            f"  {elapsed:.2f} s  serving thread busy {used / elapsed:.0%} of the time, "
-            f"awake {woke} times, expected ~0% and none\n"
+    _fail_if_spinning(
+        used, elapsed, woke,
+        situation=f"with {count} idle clients and nothing to send, the serving thread",
+        first=f"all {count} clients echoed, then quiet",
+        lesson=(
             "An idle server should sleep in the kernel until a socket is ready; this one "
-            f"keeps waking up. {lesson}",
-            pytrace=False,
-        )
+            f"keeps waking up. {lesson}"
+        ),
+    )  # fmt: skip
     if max_wakeups is not None and woke > max_wakeups:
         pytest.fail(
             f"with {count} idle clients and nothing to send, the serving thread woke up "
@@ -689,18 +687,22 @@ def idle_burns_no_cpu(
         )
 
 
-def _spinning(used: float, elapsed: float, woke: int) -> bool:
-    """Whether a thread that had nothing to do spun: it used CPU, or woke thousands of
+def _fail_if_spinning(
+    used: float, elapsed: float, woke: int, *, situation: str, first: str, lesson: str
+) -> None:
+    """Fail when a thread that had nothing to do spun: it used CPU, or woke thousands of
     times a second (on a busy machine, or waiting for the GIL, a spinning thread can get
     little CPU, but it still never stays asleep)."""
-    return used >= IDLE_SHARE * elapsed or woke >= SPINNING_RATE * elapsed
-
-
-def _busy(used: float, elapsed: float, woke: int) -> str:
-    return (
-        f"used {used:.2f} s of CPU in {elapsed:.2f} s ({used / elapsed:.0%} of a core) "
-        f"and woke up {woke} times"
-    )
+    if used >= IDLE_SHARE * elapsed or woke >= SPINNING_RATE * elapsed:
+        pytest.fail(
+            f"{situation} used {used:.2f} s of CPU in {elapsed:.2f} s ({used / elapsed:.0%} "
+            f"of a core) and woke up {woke} times:\n"
+            f"  0.00 s  {first}\n"
+            f"  {elapsed:.2f} s  serving thread busy {used / elapsed:.0%} of the time, "
+            f"awake {woke} times, expected ~0% and none\n"
+            f"{lesson}",
+            pytrace=False,
+        )
 
 
 def urgent_data_does_not_disturb(
@@ -722,17 +724,18 @@ def urgent_data_does_not_disturb(
             "after another client sent a byte of urgent data (MSG_OOB), a client spoke", hint,
         )  # fmt: skip
     used, elapsed, woke = _idle_window(handle, window, may_end_early=True)
-    if _spinning(used, elapsed, woke):
-        pytest.fail(
-            "a client sent one byte of urgent (out-of-band) data, then every client was quiet; "
-            f"the serving thread then {_busy(used, elapsed, woke)}:\n"
-            "  0.00 s  a client sends b'!' with MSG_OOB; the others are echoed\n"
-            f"  {elapsed:.2f} s  serving thread busy {used / elapsed:.0%} of the time, "
-            f"awake {woke} times, expected ~0% and none\n"
+    _fail_if_spinning(
+        used, elapsed, woke,
+        situation=(
+            "a client sent one byte of urgent (out-of-band) data, then every client was "
+            "quiet; the serving thread then"
+        ),
+        first="a client sends b'!' with MSG_OOB; the others are echoed",
+        lesson=(
             "Readiness is level-triggered: a condition nobody handles is reported again on "
-            f"every call. {hint}",
-            pytrace=False,
-        )
+            f"every call. {hint}"
+        ),
+    )  # fmt: skip
 
 
 def stop_closes_every_socket(
