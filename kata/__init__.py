@@ -2,7 +2,8 @@
 
 ``implementation(name)`` stands for the module under test (the stub, the reference
 solution or a submission, as --kata-target says); ``finishes_within`` runs a call that
-might deadlock and fails fast, with a report, when it does.
+might deadlock and fails fast, with a report, when it does; ``Call`` runs one in a thread
+while the test watches.
 
 The names are imported on first use, not here: a spawned or forkserver child that only
 needs kata.probes.<module> would otherwise import all of pytest (a quarter of a second
@@ -15,6 +16,7 @@ _WHERE = {
     "implementation": "kata.target",
     "finishes_within": "kata.waiting",
     "run_together": "kata.waiting",
+    "Call": "kata.waiting",
 }
 
 __all__ = list(_WHERE)

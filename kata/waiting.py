@@ -72,3 +72,44 @@ def finishes_within(seconds: float, fn, *args, explain: str = "", **kwargs):
         1, lambda _: fn(*args, **kwargs), seconds=seconds, explain=explain, name=name
     )
     return value
+
+
+class Call:
+    """fn(*args, **kwargs) in a daemon thread, so the test can watch while it runs.
+
+    Keeps what it returned (``value``) or raised (``error``). ``changed``, if given, is a
+    Condition notified when the call ends, for tests that wait on it together with other
+    things. ``finish(seconds, what)`` joins it and hands its result to the test.
+    """
+
+    def __init__(self, fn, *args, name: str = "caller", changed: threading.Condition | None = None, **kwargs):
+        self.value = self.error = None
+        self.done = False
+        self._changed = changed
+        self.thread = threading.Thread(target=self._run, args=(fn, args, kwargs), name=name, daemon=True)
+        self.thread.start()
+
+    def _run(self, fn, args, kwargs):
+        try:
+            self.value = fn(*args, **kwargs)
+        except BaseException as exc:  # handed to the test's thread by finish()
+            self.error = exc
+        finally:
+            self.done = True
+            if self._changed is not None:
+                with self._changed:
+                    self._changed.notify_all()
+
+    def finish(self, seconds: float, what: str, explain: str = ""):
+        """Join the call; return its value or raise its exception. If it still runs after
+        ``seconds``, fail the test at once with where it is stuck."""
+        self.thread.join(seconds)
+        if self.thread.is_alive():
+            guard.excuse(self.thread)
+            pytest.fail(
+                messages.stuck_report(f"{what} has not returned after {seconds:g} s:", [self.thread], explain),
+                pytrace=False,
+            )
+        if self.error is not None:
+            raise self.error
+        return self.value
