@@ -373,15 +373,26 @@ def leaked_threads(watch: TestWatch, deadline: float) -> list[threading.Thread]:
         and t.name != "QueueFeederThread"
     ]
     for thread in new:
-        thread.join(max(0.0, deadline - time.monotonic()))
-    alive = [t for t in new if t.is_alive()]
+        if not isinstance(thread, threading._DummyThread):  # a dummy cannot be joined
+            thread.join(max(0.0, deadline - time.monotonic()))
+    alive = [t for t in new if _is_alive(t)]
     _leaked_threads.update(alive)
     return alive
 
 
+def _is_alive(thread: threading.Thread) -> bool:
+    # threading.current_thread() called where threading does not know the thread (a
+    # profiler on a thread's very last event, a thread started from C) makes a
+    # _DummyThread, which says it is alive for ever on 3.11; the interpreter's own list
+    # of running threads tells the truth.
+    if isinstance(thread, threading._DummyThread):
+        return thread.ident in sys._current_frames()
+    return thread.is_alive()
+
+
 def stuck_non_daemon_threads() -> list[threading.Thread]:
     """Leaked non-daemon threads still alive: they would keep the interpreter from exiting."""
-    return [t for t in _leaked_threads if t.is_alive() and not t.daemon]
+    return [t for t in _leaked_threads if _is_alive(t) and not t.daemon]
 
 
 # --- child processes ---------------------------------------------------------------------

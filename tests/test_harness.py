@@ -52,9 +52,10 @@ def processes_with(marker: str) -> list[int]:
 
 def planned_run(item, scratch):
     """The pytest run a test of this module needs (see conftest.py), started ahead."""
-    if item.originalname == "test_unread_queue_does_not_hold_up_the_end_of_the_run":
-        target = runner.stage(LOCKS, BROKEN / "unread_queue.py", scratch / "broken" / "unread_queue")
-        return ("broken", "unread_queue"), lambda: runner.run_exercise(LOCKS, target, wall_seconds=60)
+    if item.originalname == "test_harmless_oddity_passes":
+        case = item.callspec.params["case"]
+        target = runner.stage(LOCKS, BROKEN / f"{case}.py", scratch / "broken" / case)
+        return ("broken", case), lambda: runner.run_exercise(LOCKS, target, wall_seconds=60)
     if item.originalname != "test_broken_implementation_fails_in_bounded_time":
         return None
     case = item.callspec.params["case"]
@@ -83,8 +84,18 @@ def test_broken_implementation_fails_in_bounded_time(case, runs):
         assert not left, f"{case} left processes running: {left}"
 
 
-def test_unread_queue_does_not_hold_up_the_end_of_the_run(runs):
-    run = runs.result(("broken", "unread_queue"))
-    assert run.returncode == 0, f"exit status {run.returncode} after {run.seconds:.0f} s:\n{run.output[-4000:]}"
+# Right answers that do something odd the harness must take in its stride:
+# case -> (what the harness must not be held up or tripped by, the most seconds the run may take)
+HARMLESS = {
+    "unread_queue": ("the end of the run waited on a Queue", 20),
+    "profiler_makes_dummy_threads": ("the leak check tripped over a _DummyThread", 20),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HARMLESS))
+def test_harmless_oddity_passes(case, runs):
+    what, bound = HARMLESS[case]
+    run = runs.result(("broken", case))
+    assert run.returncode == 0, f"{what}? exit status {run.returncode} after {run.seconds:.0f} s:\n{run.output[-4000:]}"
     assert run.passed() == set(runner.test_names(LOCKS)), run.output[-4000:]
-    assert run.seconds < 20, f"took {run.seconds:.1f} s: the end of the run waited on a Queue"
+    assert run.seconds < bound, f"took {run.seconds:.1f} s: {what}"
