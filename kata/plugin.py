@@ -7,6 +7,8 @@ failures into messages that teach, and prints each exercise's progress at the en
 
 from __future__ import annotations
 
+import collections
+import gc
 import json
 import multiprocessing
 import os
@@ -175,12 +177,20 @@ class KataPlugin:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
-        if call.excinfo is not None and messages.todo_line(call.excinfo.value):
-            # A stub's TODO replaces the report below; spare pytest formatting the whole
-            # traceback first (it re-reads every source file on the way: seconds for
-            # asyncio's deep stacks).
-            call.excinfo.traceback = call.excinfo.traceback[-1:]
-        report = yield
+        cleanup_errors = []
+        if call.excinfo is not None:
+            if messages.todo_line(call.excinfo.value):
+                # A stub's TODO replaces the report below; spare pytest formatting the whole
+                # traceback first (it re-reads every source file on the way: seconds for
+                # asyncio's deep stacks).
+                call.excinfo.traceback = call.excinfo.traceback[-1:]
+            cleanup_errors = _collect_garbage()
+        try:
+            report = yield
+        except Exception as failure:  # pytest could not format the learner's failure
+            report = _plain_report(item, call, failure)
+        if cleanup_errors:
+            report.sections.append(("kata: errors while objects were cleaned up", "\n".join(cleanup_errors)))
         if call.when == "call":
             self._explain(report, call)
             item.stash[CALL_FAILED] = report.failed
@@ -232,6 +242,47 @@ class KataPlugin:
         terminalreporter.section(f"kata progress (target: {target.active().label})")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+def _collect_garbage() -> list[str]:
+    """Free the learner's unreachable objects now, before pytest formats a failure.
+
+    An object whose __del__ raises, freed by the collector while CPython 3.11 builds an
+    AST (pytest parses source files to show a failure), ends the whole run with
+    "SystemError: AST constructor recursion depth mismatch": the unraisable hook formats
+    a traceback, which parses source again inside the first parse. Collected here, with
+    the errors recorded rather than formatted, they are reported as plain lines.
+    """
+    errors: collections.Counter[str] = collections.Counter()
+
+    def record(unraisable):
+        try:
+            where = repr(unraisable.object)
+        except Exception:
+            where = type(unraisable.object).__name__
+        errors[f"{unraisable.exc_type.__name__}: {unraisable.exc_value} (in {where})"] += 1
+
+    previous, sys.unraisablehook = sys.unraisablehook, record
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
+    return [line if times == 1 else f"{line}, {times} times" for line, times in errors.items()]
+
+
+def _plain_report(item, call, failure: Exception) -> pytest.TestReport:
+    """A failed report written without pytest's formatting, for when that formatting fails."""
+    shown = call.excinfo.value if call.excinfo is not None else failure
+    try:
+        text = messages.format_exception(shown)
+    except Exception:
+        text = f"  {type(shown).__name__}: {shown}"
+    longrepr = f"{text}\n(pytest could not show this failure in full: {type(failure).__name__}: {failure})"
+    return pytest.TestReport(
+        item.nodeid, item.location, {k: 1 for k in item.keywords}, "failed", longrepr,
+        call.when, duration=call.duration, start=call.start, stop=call.stop,
+        user_properties=item.user_properties,
+    )  # fmt: skip
 
 
 def _children_skip_pytests_main() -> None:

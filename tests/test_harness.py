@@ -36,6 +36,7 @@ CASES = {
     "exit_in_call": ("os._exit(0)", 15),
     "sys_exit_in_call": ("SystemExit(0)", 15),
     "no_op": ("deposit returns the new balance", 15),
+    "raises_in_del": ("errors while objects were cleaned up", 15),
 }
 
 
