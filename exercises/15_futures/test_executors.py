@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import kata.probes.executors as probe
-from kata import finishes_within, implementation
+from kata import Call, finishes_within, implementation
 
 executors = implementation("executors")
 
@@ -246,6 +246,7 @@ def test_process_results_come_back_in_the_order_of_the_items():
 
 @pytest.mark.timeout(60)
 def test_an_exception_in_a_worker_process_is_raised_by_the_caller():
+    children_before = set(multiprocessing.active_children())
     try:
         outcome = finishes_within(
             CHILD_START + 5,
@@ -256,7 +257,18 @@ def test_an_exception_in_a_worker_process_is_raised_by_the_caller():
             explain="run_in_processes never returned after a task raised.",
         )
     except probe.TaskFailed as exc:
-        assert "-1" in str(exc), f"the exception's message was lost on the way: {exc!r}"
+        assert type(exc) is probe.TaskFailed and "-1" in str(exc), (
+            f"the exception's type or message was changed on the way: {exc!r}"
+        )
+        # Checked while the exception (and so the frame that raised it) is still alive.
+        left = [p.pid for p in multiprocessing.active_children() if p not in children_before]
+        assert not left, (
+            f"run_in_processes raised the task's TaskFailed while its worker processes {left} "
+            "were still running: the executor must be shut down however the call ends, also "
+            "when a task raised. A `with ProcessPoolExecutor(...)` block does it on the way "
+            "out, exception or not; pool.shutdown() on the line after the results is never "
+            "reached when result() raises, and the traceback keeps the executor alive."
+        )
         return
     except NotImplementedError:
         raise
@@ -382,7 +394,7 @@ class Counter:
         self.changed = threading.Condition()
         self.inside = 0
         self.most_at_once = 0
-        self.done = False  # the call under test has returned or raised
+        self.call = None  # the call under test (a kata.Call notifying `changed` when it ends)
         self.timeline = []
 
     def enter(self):
@@ -399,8 +411,9 @@ class Counter:
             self.changed.notify_all()
 
     def wait_for(self, predicate, seconds):
+        """Wait until predicate() holds, or the call under test has ended, or `seconds`."""
         with self.changed:
-            return self.changed.wait_for(lambda: predicate() or self.done, seconds) and predicate()
+            return self.changed.wait_for(lambda: predicate() or self.call.done, seconds) and predicate()
 
     def picture(self):
         with self.changed:
@@ -417,7 +430,6 @@ def test_no_more_than_max_workers_tasks_run_at_once():
     items = list(range(2 * max_workers))
     counter = Counter()
     gate = threading.Event()
-    collected = []
 
     def task(item):
         counter.enter()
@@ -427,16 +439,11 @@ def test_no_more_than_max_workers_tasks_run_at_once():
             counter.leave()
         return item
 
-    def consume():
-        try:
-            collected.extend(executors.as_they_finish(task, items, max_workers))
-        finally:
-            with counter.changed:
-                counter.done = True
-                counter.changed.notify_all()
-
-    consumer = threading.Thread(target=consume, name="consumer", daemon=True)
-    consumer.start()
+    counter.call = Call(
+        lambda: list(executors.as_they_finish(task, items, max_workers)),
+        name="consumer",
+        changed=counter.changed,
+    )
     try:
         reached = counter.wait_for(lambda: counter.inside >= max_workers, PATIENCE)
         # Nothing more may start while these are held; an executor with more workers
@@ -444,9 +451,9 @@ def test_no_more_than_max_workers_tasks_run_at_once():
         too_many = counter.wait_for(lambda: counter.inside > max_workers, NO_MORE)
     finally:
         gate.set()
-    consumer.join(PATIENCE)
-    if counter.done and not collected and not reached:
-        return  # the call raised: its exception is reported with this test
+    collected = counter.call.finish(
+        HOLD, "list(as_they_finish(task, range(6), 3))", explain=AS_COMPLETED
+    )  # raises what the call raised
     assert reached, (
         f"with max_workers={max_workers} and {len(items)} tasks all held by the test, only "
         f"{counter.most_at_once} ran at once. Submit every task before waiting for any "
@@ -457,8 +464,9 @@ def test_no_more_than_max_workers_tasks_run_at_once():
         "max_workers on to ThreadPoolExecutor(max_workers=...): without it the executor "
         f"uses up to min(32, cpus + 4) threads.\n{counter.picture()}"
     )
-    assert sorted(collected) == [(i, i) for i in items], (
-        f"as_they_finish yielded {collected!r}; expected one (item, result) pair per item"
+    pairs = [pair for pair in collected if type(pair) is tuple]
+    assert len(pairs) == len(collected) and sorted(pairs) == [(i, i) for i in items], (
+        f"as_they_finish yielded {collected!r}; expected one (item, result) tuple per item"
     )
 
 
@@ -501,9 +509,13 @@ def test_first_result_cancels_the_tasks_that_have_not_started():
     finally:
         gate.set()
         finishes_within(HOLD, pool.shutdown)
-    assert answer == "FAST", (
+    assert type(answer) is str and answer == "FAST", (
         f"the task for 'fast' finished first (all the others were held), so first_result "
-        f"should return 'FAST'; it returned {answer!r}"
+        f"should return 'FAST', what that task returned; it returned {answer!r}"
+    )
+    assert len(at_return) == len(items), (
+        f"first_result submitted {len(at_return)} calls to the executor for {len(items)} "
+        "items: submit fn(item) for every item, then wait for the first to finish"
     )
     waiting = [item for item, cancelled, begun in at_return if not cancelled and not begun]
     assert not waiting, (
@@ -527,7 +539,9 @@ def test_first_result_leaves_the_callers_executor_running():
         answer = finishes_within(
             PATIENCE, executors.first_result, pool, str.upper, ["x"], explain=CANCEL
         )
-        assert answer == "X", f"first_result(pool, str.upper, ['x']) returned {answer!r}, not 'X'"
+        assert type(answer) is str and answer == "X", (
+            f"first_result(pool, str.upper, ['x']) returned {answer!r}, not 'X'"
+        )
         try:
             later = pool.submit(len, "abc").result(timeout=PATIENCE)
         except RuntimeError as exc:
@@ -537,6 +551,152 @@ def test_first_result_leaves_the_callers_executor_running():
                 "don't shut it down, and don't use it as a `with` block (leaving the block "
                 "shuts it down). Cancel the futures you do not need one by one."
             ) from None
-        assert later == 3
+        assert type(later) is int and later == 3
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+FIRST_ERROR = (
+    "When the first task to finish raised, that exception is first_result's answer: wait "
+    "for the first future to be done (wait(futures, return_when=FIRST_COMPLETED) or "
+    "next(as_completed(futures))), cancel() the others, then call result() on the first "
+    "one, which raises its exception. Skipping failed tasks to wait for a good result "
+    "waits for tasks that may never finish; calling result() before cancelling leaves "
+    "the queued tasks to run for nothing when it raises."
+)
+
+
+def test_first_result_raises_the_error_of_the_task_that_finished_first():
+    class Broken(Exception):
+        pass
+
+    items = ["slow", "breaks", "queued-1", "queued-2", "queued-3"]
+    gate = threading.Event()
+    raised = []
+
+    def task(item):
+        if item == "breaks":
+            raised.append(Broken("task 'breaks' broke"))
+            raise raised[-1]
+        gate.wait(HOLD)  # every other task keeps its worker busy until released
+        return item.upper()
+
+    pool = RecordingPool(max_workers=2)
+    error = answer = refused = later = None
+    try:
+        try:
+            answer = finishes_within(
+                PATIENCE, executors.first_result, pool, task, items, explain=FIRST_ERROR
+            )
+        except Broken as exc:
+            error = exc
+        at_end = [
+            (item, future.cancelled(), future.running() or future.done())
+            for item, future in pool.submitted
+        ]
+        gate.set()
+        try:
+            later = pool.submit(len, "ab").result(timeout=HOLD)
+        except RuntimeError as exc:
+            refused = exc
+    finally:
+        gate.set()
+        finishes_within(HOLD, pool.shutdown)
+    assert error is not None, (
+        f"the task for 'breaks' finished first, by raising Broken (the others were held), "
+        f"and first_result returned {answer!r} instead of raising it. {FIRST_ERROR}"
+    )
+    assert error is raised[0], (
+        f"first_result raised {error!r}, not the very exception the task raised: let it "
+        "through unchanged (future.result() raises it in your thread)"
+    )
+    waiting = [item for item, cancelled, begun in at_end if not cancelled and not begun]
+    assert not waiting, (
+        f"first_result raised the first task's exception while the tasks for {waiting} "
+        f"were still queued and not cancelled: they would run for nothing. {FIRST_ERROR}"
+    )
+    assert refused is None and type(later) is int and later == 2, (
+        f"after first_result raised, the caller's executor refused new work ({refused}): "
+        "it is the caller's, leave it running whatever happens"
+    )
+
+
+@pytest.mark.timeout(60)  # room for worker processes to start on a slow machine
+def test_no_items_and_the_default_number_of_workers():
+    # first_result: with no items there is no first result.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-pool")
+    try:
+        try:
+            got = finishes_within(
+                PATIENCE, executors.first_result, pool, str.upper, [],
+                explain="first_result(pool, str.upper, []) never returned: with no items "
+                "there is nothing to wait for; raise ValueError at once.",
+            )  # fmt: skip
+        except ValueError:
+            got = ValueError
+        except (NotImplementedError, AssertionError):
+            raise
+        except Exception as exc:
+            raise AssertionError(
+                f"first_result(pool, str.upper, []) raised {type(exc).__name__}({exc}); the "
+                "docstring asks for ValueError when there are no items. With no futures, "
+                "wait() returns two empty sets at once, and next() on an empty iterator "
+                "(or on as_completed([])) raises StopIteration: check for no items first."
+            ) from exc
+        assert got is ValueError, (
+            f"first_result(pool, str.upper, []) returned {got!r}; expected ValueError: "
+            "with no items there is no first result to give"
+        )
+        assert type(pool.submit(len, "ab").result(timeout=PATIENCE)) is int
+    finally:
+        pool.shutdown(wait=True)
+
+    # as_they_finish: no items, nothing to yield; max_workers=None, the executor's default.
+    empty = finishes_within(
+        PATIENCE, lambda: list(executors.as_they_finish(str.upper, [], 2)),
+        explain="list(as_they_finish(str.upper, [], 2)) never returned.",
+    )  # fmt: skip
+    assert empty == [], f"as_they_finish with no items yielded {empty!r}; expected nothing"
+    meeting = threading.Barrier(4, timeout=HOLD)
+
+    def meet(item):
+        meeting.wait()  # returns only once all 4 tasks are running at the same time
+        return item * 10
+
+    try:
+        pairs = finishes_within(
+            HOLD + PATIENCE, lambda: sorted(executors.as_they_finish(meet, [1, 2, 3, 4], None)),
+            explain="as_they_finish(fn, [1, 2, 3, 4], None) never returned.",
+        )  # fmt: skip
+    except threading.BrokenBarrierError:
+        raise AssertionError(
+            "as_they_finish(fn, [1, 2, 3, 4], max_workers=None): the 4 tasks never all ran "
+            "at once. max_workers=None means the executor's default, min(32, cpus + 4) "
+            "threads for a ThreadPoolExecutor: pass it on as it is."
+        ) from None
+    assert all(type(pair) is tuple for pair in pairs) and pairs == [(i, 10 * i) for i in (1, 2, 3, 4)], (
+        f"as_they_finish(fn, [1, 2, 3, 4], None) yielded {pairs!r} (sorted); expected one "
+        "(item, fn(item)) tuple per item"
+    )
+
+    # run_in_processes: no items, an empty list; max_workers=None, one process per CPU.
+    children_before = set(multiprocessing.active_children())
+    results = finishes_within(
+        CHILD_START + 5, executors.run_in_processes, probe.where, [], 2,
+        explain="run_in_processes(where, [], 2) never returned.",
+    )  # fmt: skip
+    assert type(results) is list and results == [], (
+        f"run_in_processes(where, [], 2) returned {results!r}; expected [], an empty list"
+    )
+    results = finishes_within(
+        CHILD_START + 5, executors.run_in_processes, probe.where, [1, 2, 3], None,
+        explain="run_in_processes(where, [1, 2, 3], None) never returned.",
+    )  # fmt: skip
+    assert type(results) is list and [r[0] if type(r) is tuple else r for r in results] == [1, 2, 3], (
+        f"run_in_processes(where, [1, 2, 3], max_workers=None) returned {results!r}; "
+        "expected [where(1), where(2), where(3)]. max_workers=None means the executor's "
+        "default (one process per CPU): pass it on as it is."
+    )
+    assert os.getpid() not in [pid for _, pid in results], "the tasks ran in this process"
+    left = [p.pid for p in multiprocessing.active_children() if p not in children_before]
+    assert not left, f"run_in_processes returned while its worker processes {left} still ran"
