@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from kata import finishes_within, implementation
+from kata import Call, finishes_within, implementation
 
 workers = implementation("workers")
 
@@ -34,36 +34,6 @@ RUN_NOT_START = (
     "Thread(target=function(*args)): that calls the function while building the "
     "Thread. Pass the function itself: Thread(target=function, args=args)."
 )
-
-
-class Call:
-    """Calls fn(*args) in a helper thread, so that the test can watch while it runs."""
-
-    def __init__(self, fn, *args, changed: threading.Condition):
-        self.changed = changed  # notified when the call returns or raises
-        self.done = False
-        self.value = None
-        self.error = None
-        self.thread = threading.Thread(target=self._run, args=(fn, args), name="caller", daemon=True)
-        self.thread.start()
-
-    def _run(self, fn, args):
-        try:
-            self.value = fn(*args)
-        except BaseException as exc:  # handed to the test by outcome()
-            self.error = exc
-        finally:
-            with self.changed:
-                self.done = True
-                self.changed.notify_all()
-
-    def outcome(self, seconds):
-        self.thread.join(seconds)
-        if self.thread.is_alive():
-            pytest.fail(f"run_workers did not return within {seconds:g} s of its workers ending")
-        if self.error is not None:
-            raise self.error
-        return self.value
 
 
 def test_each_worker_runs_in_its_own_thread_named_after_its_job():
@@ -94,6 +64,16 @@ def test_each_worker_runs_in_its_own_thread_named_after_its_job():
         "each job must be called with its own args: alpha(1, 2) returns a sum of 3 and "
         f"beta(10, 20) of 30; they returned {results['alpha'][2]} and {results['beta'][2]}"
     )
+    left = [t.name for t in threading.enumerate() if t.name in jobs]
+    assert not left, (
+        f"run_workers returned while the threads of {left} were still alive: join every "
+        "worker before returning"
+    )
+    nothing = finishes_within(WAIT, workers.run_workers, {}, WAIT, explain="there are no jobs")
+    assert type(nothing) is dict and nothing == {}, (
+        f"run_workers({{}}, ...) returned {nothing!r}: with no jobs there is nothing to run "
+        "or wait for, and the result is an empty dict"
+    )
 
 
 def test_run_workers_starts_every_worker_then_waits_for_them_all():
@@ -114,7 +94,7 @@ def test_run_workers_starts_every_worker_then_waits_for_them_all():
 
     jobs = {f"job-{i}": (job, (i,)) for i in range(count)}
     # run_workers may wait far longer than the test waits for the jobs to start.
-    call = Call(workers.run_workers, jobs, 10 * WAIT, changed=changed)
+    call = Call(workers.run_workers, jobs, 10 * WAIT, name="calling run_workers", changed=changed)
     try:
         with changed:
             changed.wait_for(lambda: len(running) == count or call.done or in_caller(), WAIT)
@@ -136,7 +116,9 @@ def test_run_workers_starts_every_worker_then_waits_for_them_all():
         )
     finally:
         gate.set()
-    results = call.outcome(WAIT)
+    results = call.finish(
+        WAIT, "run_workers", "Its workers had all been let go and had ended: join them, then return."
+    )
     expected = {f"job-{i}": i * 10 for i in range(count)}
     assert results == expected, (
         f"run_workers returned {results!r}; expected every job's result: {expected}. A "
@@ -145,58 +127,101 @@ def test_run_workers_starts_every_worker_then_waits_for_them_all():
     )
 
 
+STUCK = ("stuck-1", "stuck-2", "stuck-3")  # jobs that end only when the test lets them
+
+
 def test_run_workers_gives_up_at_its_timeout_and_names_who_is_still_running():
-    # A short timeout keeps the test quick; only if the machine was too busy for 'quick'
-    # to finish within it is the same check repeated with a longer one.
+    # timeout=0 means "do not wait", not "wait for ever": both workers are stuck.
+    names, _, _ = _run_with_stuck_workers(0, STUCK[:2], quick=False)
+    assert sorted(names) == list(STUCK[:2]), (
+        f"run_workers(jobs, timeout=0) named {names!r} as still running; both jobs were "
+        f"stuck: expected {list(STUCK[:2])}"
+    )
+    # Three stuck workers and a quick one. A short timeout keeps the test quick; only if
+    # the machine was too busy for a clean run is it repeated with a longer one.
     for timeout in GIVE_UP_AFTER:
-        names, quick_was_done = _run_with_a_stuck_worker(timeout)
-        if "quick" not in names or quick_was_done:
+        names, took, quick_was_done = _run_with_stuck_workers(timeout, STUCK)
+        if quick_was_done and "quick" not in names and took < 2 * timeout:
             break
-    assert list(names) == ["stuck"], (
-        f"StillRunning names {names!r}; only 'stuck' was still running ('quick' returned "
-        "at once): list the threads whose is_alive() is still True"
+    assert sorted(names) == list(STUCK), (
+        f"StillRunning names {names!r}; {', '.join(STUCK)} were still running and 'quick' "
+        "returned at once: list exactly the threads whose is_alive() is still True"
+    )
+    assert took >= 0.9 * timeout, (
+        f"run_workers(jobs, timeout={timeout}) gave up after {took:.3f} s, before its "
+        "timeout was over: join each thread with what is left of the timeout, and only "
+        "then ask which ones are still alive"
+    )
+    assert took < 2 * timeout, (
+        f"run_workers(jobs, timeout={timeout}) took {took:.2f} s to give up on "
+        f"{len(STUCK)} stuck workers: about {took / timeout:.1f} timeouts, one per stuck "
+        "worker. The timeout is for the whole wait, not for each join: compute one "
+        "deadline = time.monotonic() + timeout before the first join, and give each "
+        "join(max(0, deadline - time.monotonic()))."
     )
 
 
-def _run_with_a_stuck_worker(timeout: float) -> tuple[list, bool]:
-    """run_workers({'quick', 'stuck'}, timeout): (the names StillRunning gave, whether
-    'quick' had returned by then). Fails the test unless StillRunning is raised in time."""
+def _run_with_stuck_workers(timeout: float, stuck: tuple, quick: bool = True) -> tuple[list, float, bool]:
+    """run_workers({'quick'?, *stuck}, timeout): (the names StillRunning gave, how long the
+    call took, whether 'quick' had returned by then). Fails the test unless StillRunning
+    is raised in time."""
     release, quick_done = threading.Event(), threading.Event()
 
-    def quick():
+    def quick_job():
         quick_done.set()
         return "done"
 
-    # 'stuck' ends when the test releases it, after run_workers is done (or stuck).
-    jobs = {"quick": (quick, ()), "stuck": (release.wait, (10 * WAIT,))}
-    try:
+    # Each stuck job ends when the test releases it, after run_workers is done (or stuck).
+    jobs = {"quick": (quick_job, ())} if quick else {}
+    jobs.update({name: (release.wait, (10 * WAIT,)) for name in stuck})
+
+    def timed():
+        started = time.monotonic()
         try:
-            result = finishes_within(
-                WAIT,
-                workers.run_workers,
-                jobs,
-                timeout,
-                explain=(
-                    f"run_workers(jobs, timeout={timeout}) is still waiting for 'stuck', "
-                    "which never ends on its own: join(timeout) waits at most that long, a "
-                    "plain join() waits forever."
-                ),
-            )
-        except workers.StillRunning as exc:
-            return list(exc.names), quick_done.is_set()
-        pytest.fail(
-            f"run_workers returned {result!r} while 'stuck' was still running (it "
-            "waits for the test to let it finish, after run_workers is done). A function "
-            "that starts threads must join() them before it returns their results. And "
-            "join(timeout) returns None whether the thread ended or the time ran out: "
-            "ask thread.is_alive() afterwards, and raise StillRunning for those alive.",
-            pytrace=False,
+            return workers.run_workers(jobs, timeout), None
+        except Exception as exc:
+            if isinstance(exc, NotImplementedError) or not _is_still_running(exc):
+                raise
+            return exc, time.monotonic() - started
+
+    try:
+        outcome, took = finishes_within(
+            WAIT + len(stuck) * timeout,
+            timed,
+            explain=(
+                f"run_workers(jobs, timeout={timeout}) is still waiting for {len(stuck)} "
+                "stuck workers, which never end on their own: join(timeout) waits at most "
+                "that long, a plain join() waits forever (and so does join(None))."
+                + (" A timeout of 0 means: do not wait at all (join(0)); 'if timeout:' "
+                   "treats 0 as no timeout." if timeout == 0 else "")
+            ),
         )
+        if took is None:
+            pytest.fail(
+                f"run_workers returned {outcome!r} while {', '.join(stuck)} were still "
+                "running (they wait for the test to let them finish, after run_workers is "
+                "done). A function that starts threads must join() them before it returns "
+                "their results. And join(timeout) returns None whether the thread ended or "
+                "the time ran out: ask thread.is_alive() afterwards, and raise StillRunning "
+                "for those alive.",
+                pytrace=False,
+            )
+        names = outcome.names
+        assert isinstance(names, (list, tuple)) and all(type(n) is str for n in names), (
+            f"StillRunning.names is {names!r}: it should list the names (strings) of the "
+            "threads still running"
+        )
+        return list(names), took, quick_done.is_set()
     finally:
         release.set()
         for thread in threading.enumerate():
-            if thread.name == "stuck":
+            if thread.name in stuck:
                 thread.join(WAIT)
+
+
+def _is_still_running(exc: BaseException) -> bool:
+    still_running = workers.StillRunning
+    return isinstance(still_running, type) and isinstance(exc, still_running)
 
 
 def test_worker_subclass_runs_its_function_in_its_own_thread():
@@ -249,6 +274,9 @@ def test_worker_keeps_the_exception_its_function_raised():
 
 
 def test_census_sees_every_thread_of_the_process_from_the_caller():
+    gone = threading.Thread(target=int, name="census-gone", daemon=True)
+    gone.start()
+    gone.join(WAIT)  # it has ended: it is no longer alive
     hold = threading.Event()
     others = [
         threading.Thread(target=hold.wait, args=(WAIT,), name=f"census-{x}", daemon=True) for x in "ab"
@@ -263,7 +291,14 @@ def test_census_sees_every_thread_of_the_process_from_the_caller():
         hold.set()
         for thread in others:
             thread.join(WAIT)
+    assert type(answer) is tuple and len(answer) == 3, (
+        f"census() returned {answer!r}: expected a tuple (caller's name, names, count)"
+    )
     caller, names, count = answer
+    assert type(caller) is str and type(names) is list and type(count) is int, (
+        f"census() returned ({caller!r}, {names!r}, {count!r}); expected (a str, a list of "
+        "str, an int)"
+    )
     assert caller == asker, (
         f"census() was called from thread {asker!r} but says the caller is {caller!r}: "
         "threading.current_thread() is the thread running the call; main_thread() is "
@@ -275,6 +310,10 @@ def test_census_sees_every_thread_of_the_process_from_the_caller():
         "threading.enumerate() gives every thread alive now, the main and calling "
         "threads included"
     )
+    assert "census-gone" not in names, (
+        f"census() lists 'census-gone', a thread that had already ended: list only the "
+        "threads alive now (threading.enumerate())"
+    )
     assert count == len(names), (
         f"census() counts {count} threads but names {len(names)}: threading.active_count() "
         "counts the same threads enumerate() lists, the main thread included"
@@ -284,7 +323,7 @@ def test_census_sees_every_thread_of_the_process_from_the_caller():
 # --- daemon and non-daemon threads, seen from a child interpreter ----------------------
 
 CHILD = """\
-import atexit, os, sys, traceback
+import atexit, os, sys, threading, traceback
 sys.path.insert(0, {folder!r})
 import workers
 
@@ -294,9 +333,13 @@ except BaseException:
     traceback.print_exc()
     sys.stderr.flush()
     os._exit(1)  # at once, even if a non-daemon thread was started
+if not isinstance(waiter, threading.Thread):
+    print("start_waiter returned", repr(waiter), "which is not a threading.Thread", flush=True)
+    os._exit(2)
+print("returned:", waiter.name, "is", "alive" if waiter.is_alive() else "not alive", flush=True)
 # atexit functions run after Python has waited for the non-daemon threads.
 atexit.register(lambda: print("exiting; waiter", "alive" if waiter.is_alive() else "ended", flush=True))
-print("main done;", waiter.name, "is a", "daemon" if waiter.daemon else "non-daemon", "thread", flush=True)
+print("main done;", waiter.name, "is a", "daemon" if waiter.daemon is True else "non-daemon" if waiter.daemon is False else repr(waiter.daemon), "thread", flush=True)
 """
 
 
@@ -349,7 +392,18 @@ class Child:
     def check_started(self, daemon):
         """Fail the test, saying why, if the child did not get past start_waiter()."""
         output = self.text()
+        if "not a threading.Thread" in output:
+            pytest.fail(
+                f"start_waiter(daemon={daemon}) should return the thread it started; the "
+                f"child printed:\n{output}",
+                pytrace=False,
+            )
         if "main done" in output:
+            assert "returned: waiter is alive" in output, (
+                f"start_waiter(daemon={daemon}) should return a started thread named "
+                "'waiter' (Thread(..., name=\"waiter\")), still waiting for its line; the "
+                f"child printed:\n{output}"
+            )
             return output
         if "Traceback" in output:
             if output.strip().splitlines()[-1].startswith("NotImplementedError"):
@@ -468,22 +522,44 @@ def test_recording_calls_profiles_threads_started_in_the_block(hooks_restored):
     with workers.recording_calls(calls):
         run_in_thread("profiled", outer)
     run_in_thread("after", outer)
-    seen = [function for thread, function in calls if thread == "profiled"]
-    assert "outer" in seen and "inner" in seen, (
-        f"a thread named 'profiled', started inside the block, called outer() and inner(), "
-        f"but calls holds {calls[:8]!r}{' ...' if len(calls) > 8 else ''}. "
-        "threading.setprofile installs the profiler in every thread started afterwards; "
-        "sys.setprofile only in the thread that calls it. Record (thread name, "
-        "frame.f_code.co_name) on each 'call' event."
+    with pytest.raises(LookupError):  # the block may end by an exception too
+        with workers.recording_calls(calls):
+            run_in_thread("profiled-again", outer)
+            raise LookupError("the block ends by an exception")
+    run_in_thread("after-again", outer)
+    for name in ("profiled", "profiled-again"):
+        seen = [function for thread, function in calls if thread == name]
+        assert "outer" in seen and "inner" in seen, (
+            f"a thread named {name!r}, started inside the block, called outer() and "
+            f"inner(), but calls holds {calls[:8]!r}{' ...' if len(calls) > 8 else ''}. "
+            "threading.setprofile installs the profiler in every thread started afterwards; "
+            "sys.setprofile only in the thread that calls it. Record (thread name, "
+            "frame.f_code.co_name) on each 'call' event."
+        )
+        assert seen.count("outer") == 1 and seen.count("inner") == 1, (
+            f"thread {name!r} called outer() once and inner() once, but calls has outer "
+            f"{seen.count('outer')} times and inner {seen.count('inner')} times. A profile "
+            "function hears 'call' and 'return' (and 'c_call', 'c_return', ...) events: "
+            "record only the 'call' events."
+        )
+    assert all(type(c) is tuple and len(c) == 2 for c in calls), (
+        f"calls holds {calls[:4]!r}: each entry should be a (thread name, function name) tuple"
     )
-    assert not [c for c in calls if c[0] == "after"], (
+    here = threading.current_thread().name
+    assert not [c for c in calls if c[0] in ("after", "after-again")], (
         "a thread started after the block was still profiled: put the previous "
-        "profiler back when the block ends"
+        "profiler back when the block ends, even when it ends by an exception "
+        "(try/finally around the yield)"
+    )
+    assert not [c for c in calls if c[0] == here], (
+        f"the thread running the with block ({here!r}) was profiled too: "
+        f"{[c for c in calls if c[0] == here][:4]!r}. Only threads started inside the block "
+        "are to be profiled: threading.setprofile, not sys.setprofile."
     )
     assert threading.getprofile() is previous_profiler, (
         f"after the block threading.getprofile() is {threading.getprofile()!r}, not the "
         "profiler installed before it: save threading.getprofile() first, and restore "
-        "it when the block ends"
+        "it when the block ends, even by an exception"
     )
 
 
@@ -523,4 +599,17 @@ def test_counting_lines_traces_each_line_of_threads_started_in_the_block(hooks_r
         f"after the block threading.gettrace() is {threading.gettrace()!r}, not the trace "
         "function installed before it: save threading.gettrace() first, and restore it "
         "in a finally clause when the block ends"
+    )
+    more = collections.Counter()
+    with workers.counting_lines(more):  # and when the block ends normally
+        run_in_thread("traced-again", outer)
+    run_in_thread("after-again", three_lines)
+    assert more["outer"] == 1 and more["inner"] == 1 and more["three_lines"] == 0, (
+        "in a second block, a thread ran outer() and inner() (one line each), and after "
+        f"the block another thread ran three_lines(); counts says {dict(more)}. Only threads "
+        "started inside the block are traced."
+    )
+    assert threading.gettrace() is previous_tracer, (
+        f"after a block that ended normally, threading.gettrace() is "
+        f"{threading.gettrace()!r}, not the trace function installed before it"
     )
