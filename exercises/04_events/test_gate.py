@@ -128,6 +128,46 @@ class Crowd:
                 pytrace=False,
             )
 
+    def all_asleep(self) -> None:
+        """Return once every worker is blocked inside wait(): asleep (/proc state S) and
+        not woken for a while. A thread that wants the GIL wakes every switch interval;
+        one that is runnable shows R. Where /proc cannot tell, give them a long moment."""
+        ids = [self.native_ids[t.name] for t in self.threads]
+        if wakeups(ids[0]) is None:
+            threading.Event().wait(0.3)
+            return
+        deadline = time.monotonic() + 2.0
+        quiet, last = 0, None
+        while quiet < 3:
+            now = [(wakeups(i), state(i)) for i in ids]
+            if self.passed or self.errors:
+                return  # the test judges it
+            quiet = quiet + 1 if now == last and all(st == "S" for _, st in now) else 0
+            last = now
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    "the workers at the gate did not go to sleep within 2 s: wait() should "
+                    "block (Event.wait()), not spin or nap",
+                    pytrace=False,
+                )
+            threading.Event().wait(SETTLE)
+
+    def passed_none_yet(self, when: str) -> None:
+        with self.changed:
+            early = sorted(self.passed)
+        assert not early, (
+            f"{', '.join(early)} got through {when}:\n{self.timeline()}\nwait() must block "
+            "until open() is called (a new gate is closed)."
+        )
+
+    def all_returned_true(self) -> None:
+        with self.changed:
+            returned = list(self.returned.values())
+        assert returned and all(r is True for r in returned), (
+            f"wait() returned {sorted(set(map(repr, returned)))} once the gate was open; "
+            "it should return True (Event.wait() returns the flag)"
+        )
+
     def timeline(self) -> str:
         """What happened when, as lines of '+ms  worker-n  event'."""
         with self.changed:
@@ -155,6 +195,15 @@ def wakeups(native_id: int) -> int | None:
         for line in status.splitlines()
         if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"))
     )
+
+
+def state(native_id: int) -> str | None:
+    """The OS's one-letter state of this thread (R running, S sleeping, ...), or None."""
+    try:
+        stat = Path(f"/proc/self/task/{native_id}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[0]
 
 
 def settle(native_ids) -> None:
@@ -310,9 +359,11 @@ def test_waiting_workers_sleep_until_the_gate_opens():
         crowd.all_at_the_gate()
         ids = [crowd.native_ids[t.name] for t in crowd.threads]
         window, woke = watch_sleepers(ids, IDLE_WINDOW)
+        crowd.passed_none_yet("while the gate was shut")
         crowd.open()
         shut = crowd.opened_at - min(crowd.arrived.values())
         crowd.everyone_passes()
+        crowd.all_returned_true()
         cpu = sum(crowd.cpu.values())
         assert cpu < BUSY * shut, (
             f"while the gate was shut for {shut * 1000:.0f} ms, the {WORKERS} waiting "
@@ -340,6 +391,12 @@ def test_opening_releases_every_waiting_worker_at_once():
             crowd.all_at_the_gate()
             crowd.open()  # at once: the workers have only just begun to wait
             crowd.everyone_passes()
+            crowd.all_returned_true()
+            early = [n for n, t in crowd.passed.items() if t < crowd.opened_at]
+            assert not early, (
+                f"{', '.join(sorted(early))} passed before open() was called:\n"
+                f"{crowd.timeline()}\nwait() must block until the gate is opened."
+            )
             delays.append(max(crowd.passed.values()) - crowd.opened_at)
     slow = [d for d in delays if d >= PROMPT]
     assert len(slow) <= TRIALS // 2, (
@@ -357,6 +414,15 @@ def test_wait_with_a_timeout_returns_false_while_the_gate_is_shut():
         result = the_gate.wait(timeout)
         return result, time.monotonic() - started
 
+    zero = finishes_within(
+        1.0,
+        the_gate.wait,
+        0,
+        explain="wait(0) on a closed gate should look and return False at once: a timeout "
+        "of 0 means do not wait, not wait forever ('if timeout:' is false for 0; compare "
+        "with None instead).",
+    )
+    assert zero is False, f"wait(0) on a closed gate returned {zero!r}, not False"
     result, took = finishes_within(
         1.0,
         timed_wait,
@@ -383,25 +449,79 @@ def test_wait_with_a_timeout_returns_false_while_the_gate_is_shut():
         "not enough."
     )
     assert finishes_within(1.0, the_gate.wait, explain="the gate is open") is True
+    assert finishes_within(1.0, the_gate.wait, 0, explain="the gate is open") is True, (
+        "wait(0) on an open gate should return True: the gate is open, there is nothing to wait for"
+    )
+
+
+def _call(what: str, fn, *args, why: str = ""):
+    return finishes_within(1.0, fn, *args, explain=f"{what} should return at once{why}")
+
+
+AGAIN = (
+    ": doing it twice changes nothing (Event.set() on a set Event, or clear() on a clear "
+    "one, does nothing). A Lock held while the gate is closed is not that: a second "
+    "acquire() by the thread holding it waits forever, and a second release() raises."
+)
 
 
 def test_close_holds_workers_again():
     the_gate = gate.StartingGate()
     assert the_gate.is_open is False, "a new gate should be closed: is_open is False"
-    the_gate.open()
-    assert the_gate.is_open is True, "after open(), is_open should be True"
-    the_gate.close()
-    assert the_gate.is_open is False, "after close(), is_open should be False again"
+    _call("close() on a gate that is already closed", the_gate.close, why=AGAIN)
+    assert the_gate.is_open is False, "closing a closed gate should leave it closed"
+    _call("open()", the_gate.open)
+    _call("open() on a gate that is already open", the_gate.open, why=AGAIN)
+    assert the_gate.is_open is True, "after open() (twice), is_open should be True"
+    assert _call("wait(0) on an open gate", the_gate.wait, 0) is True
+    _call("close()", the_gate.close)
+    _call("close() on a gate that is already closed", the_gate.close, why=AGAIN)
+    assert the_gate.is_open is False, "after close() (twice), is_open should be False again"
+    started = time.monotonic()
     result = finishes_within(1.0, the_gate.wait, 0.03, explain="the gate was closed again")
+    took = time.monotonic() - started
     assert result is False, (
         f"after open() and then close(), wait(0.03) returned {result!r}: the gate let a "
         "thread through though it was closed again. close() should clear the flag that "
         "open() set (Event.clear())."
     )
-    the_gate.open()
+    assert took >= 0.027, (
+        f"after close(), wait(0.03) gave up after {took * 1000:.1f} ms: it should wait the "
+        "whole 30 ms for the gate to open before it returns False"
+    )
+    _call("open() after close()", the_gate.open)
     assert finishes_within(1.0, the_gate.wait, 0.05, explain="the gate was reopened") is True, (
         "after close() and open() again, wait(0.05) should return True"
     )
+
+
+def test_open_then_close_at_once_still_lets_the_waiting_workers_through():
+    the_gate = gate.StartingGate()
+    with Crowd(the_gate) as crowd:
+        crowd.all_at_the_gate()
+        crowd.all_asleep()  # every worker is inside wait(), blocked
+        crowd.passed_none_yet("while the gate was shut")
+        crowd.opened_at = time.monotonic()
+        sys.setswitchinterval(crowd.switch_interval)  # nobody spins now: the usual slices
+        _call("open() and close() right after it", lambda: (the_gate.open(), the_gate.close()))
+        if not crowd.wait_until(lambda: len(crowd.passed) == crowd.count, 0.5):
+            pytest.fail(
+                f"{crowd.count - len(crowd.passed)} of {crowd.count} workers waiting at the "
+                f"gate were still held after open() and close() at once:\n{crowd.timeline()}\n"
+                "open() lets through every thread waiting at that moment, even if the gate "
+                "is closed again before they get to run. An Event does: a waiter woken by "
+                "set() returns True, whatever the flag is by then. A wait that wakes up and "
+                "checks the flag again (Condition.wait_for(lambda: self.is_open)) finds it "
+                "closed and goes back to sleep: it missed its opening.",
+                pytrace=False,
+            )
+        crowd.all_returned_true()
+        assert the_gate.is_open is False, "after open() and close(), the gate is closed"
+        late = finishes_within(1.0, the_gate.wait, 0.03, explain="the gate was closed again")
+        assert late is False, (
+            f"after open() and close(), a thread arriving late passed (wait returned {late!r}):"
+            " only those waiting when the gate opened may pass"
+        )
 
 
 # --- the stop signal --------------------------------------------------------------------
@@ -484,9 +604,18 @@ def test_the_loop_looks_at_stop_before_every_step():
 
     count = finishes_within(1.0, gate.repeat_until_stopped, stop, step, 0.0,
                             explain="step sets stop on its 3rd call")  # fmt: skip
-    assert len(calls) == 3 and count == 3, (
+    assert type(count) is int and len(calls) == 3 and count == 3, (
         f"step set stop during its 3rd call; the loop called it {len(calls)} times and "
         f"returned {count!r}: expected 3 and 3"
+    )
+
+    calls.clear()
+    stop = threading.Event()
+    count = finishes_within(1.0, gate.repeat_until_stopped, stop, step,
+                            explain="pause left out (default 0): step sets stop on its 3rd call")  # fmt: skip
+    assert len(calls) == 3 and count == 3, (
+        f"with pause left out (it defaults to 0: no pause), step set stop during its 3rd "
+        f"call; the loop called it {len(calls)} times and returned {count!r}: expected 3 and 3"
     )
 
 

@@ -1,9 +1,16 @@
-"""Another right design: the gate is a threading.Condition and a bool instead of an Event.
-wait() sleeps in Condition.wait_for(lambda: self._open, timeout), open() sets the flag
-and wakes every waiter with notify_all(), close() clears it under the same lock. The stop
-loop is written as an endless loop that looks at stop first and breaks, and it pauses
-with stop.wait(pause) whatever that returns, since the check at the top of the loop
-sees a stop anyway.
+"""The gate is a Condition and a bool; wait() sleeps in
+Condition.wait_for(lambda: self._open, timeout). A waiter woken by open() checks the
+flag again before it returns: if close() came first, it finds the gate closed and goes
+back to sleep, so open() followed at once by close() lets none of the waiting threads
+through, though open() promises that every thread waiting at that moment passes.
+
+Source: Python docs, threading.Event.wait: "returns True if and only if the internal
+flag has been set to true, either before the wait call or after the wait starts"
+(https://docs.python.org/3/library/threading.html#threading.Event.wait, quoted in
+python/cpython#104168): a set() during the wait counts even if clear() follows.
+
+Caught by: test_open_then_close_at_once_still_lets_the_waiting_workers_through
+Says: it missed its opening
 """
 
 from __future__ import annotations
@@ -41,16 +48,3 @@ class StartingGate:
         with self._changed:
             # wait_for re-checks the flag after each wake-up, and returns its last value.
             return self._changed.wait_for(lambda: self._open, timeout)
-
-
-def repeat_until_stopped(
-    stop: threading.Event, step: Callable[[], object], pause: float = 0.0
-) -> int:
-    calls = 0
-    while True:
-        if stop.is_set():
-            return calls
-        step()
-        calls += 1
-        if pause > 0:
-            stop.wait(pause)  # ends early when stop is set; the check above then returns
