@@ -53,7 +53,8 @@ def dine(philosopher: int, left: Fork, right: Fork, meals: int, eat: Callable[[i
 
     Pick the forks up in one order every philosopher agrees on: the fork with the
     smaller ``number`` first. (Everyone taking the left fork first deadlocks as soon as
-    all of them hold their left fork at once.)
+    all of them hold their left fork at once.) If ``eat`` raises, put both forks down
+    and let the exception go on to the caller.
     """
     raise NotImplementedError
 
@@ -71,6 +72,7 @@ def dine_with_patience(
 
     If the right fork does not come, put the left one down again, wait a short random
     while so that neighbours who gave up at the same moment do not reach for their forks
-    in step again, and start over. Eat ``meals`` meals, each holding both forks.
+    in step again, and start over. Eat ``meals`` meals, each holding both forks; if
+    ``eat`` raises, put both forks down and let the exception go on, as ``dine`` does.
     """
     raise NotImplementedError

@@ -1,7 +1,7 @@
 """deposit_all avoids the self-deadlock by not holding the lock itself: each deposit is
 safe, but another thread's change can land between two amounts of the batch.
 
-Caught by: test_deposit_all_lets_no_other_change_land_in_the_middle
+Caught by: test_deposit_all_lets_no_other_change_or_read_land_in_the_middle
 """
 
 from kata.runner import load_reference

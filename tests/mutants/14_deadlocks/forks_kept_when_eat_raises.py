@@ -1,0 +1,24 @@
+"""dine picks the forks up with acquire() and puts them down with release() after the
+meal, with no try/finally: when eat raises, both forks stay held and both neighbours
+starve for ever.
+
+Source: Python docs, threading, "Using locks, conditions, and semaphores in the with
+statement" (https://docs.python.org/3/library/threading.html#with-locks), and the Q&A
+thread https://stackoverflow.com/questions/55004018/python-threading-lock-not-released-on-exception
+Caught by: test_a_meal_that_raises_puts_both_forks_down
+Says: stayed held
+"""
+
+from kata.runner import load_reference
+
+load_reference("14_deadlocks", globals())  # everything as in the reference solution, except:
+
+
+def dine(philosopher, left, right, meals, eat):
+    first, second = sorted((left, right), key=lambda fork: fork.number)
+    for _ in range(meals):
+        first.lock.acquire()
+        second.lock.acquire()
+        eat(philosopher)
+        second.lock.release()
+        first.lock.release()
