@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import argparse
 import ast
+import base64
 import ctypes
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -55,6 +57,8 @@ class TestScore:
     score: float
     status: str  # "passed" or "failed"
     output: str = ""
+    seconds: float = 0.0
+    error: str = ""  # what failed it: AssertionError, NotImplementedError, Missing ...
 
 
 @dataclass
@@ -89,11 +93,26 @@ class Grade:
 # --- running one exercise --------------------------------------------------------------
 
 
+def submission_layouts(exercise: manifest.Exercise) -> tuple[str, ...]:
+    """Where a submission may hold an exercise's module, relative to its top, in the order
+    they are looked for: the student copy's own layout (a repository as GitHub or
+    Gradescope's GitHub upload delivers it), a folder per exercise, or the bare file."""
+    name = f"{exercise.module}.py"
+    return (f"exercises/{exercise.id}/{name}", f"{exercise.id}/{name}", name)
+
+
 def find_submitted_module(exercise: manifest.Exercise, submission: Path) -> Path | None:
-    for candidate in (submission / exercise.id / f"{exercise.module}.py", submission / f"{exercise.module}.py"):
-        if candidate.is_file():
-            return candidate
+    for layout in submission_layouts(exercise):
+        if (submission / layout).is_file():
+            return submission / layout
     return None
+
+
+def _shown_as(text: str, tree: Path, exercise: manifest.Exercise, shown: str) -> str:
+    """The run's messages with the grader's scratch copy of the module named as the
+    submission's own file (the harness may copy the tree once more, to kata-target-*)."""
+    text = text.replace(str(tree / exercise.id / f"{exercise.module}.py"), shown)
+    return re.sub(rf"\S*kata-target-[^/\s]+/{re.escape(exercise.id)}/{re.escape(exercise.module)}\.py", shown, text)
 
 
 def tampering(source: str) -> str | None:
@@ -173,17 +192,23 @@ def grade_exercise(exercise: manifest.Exercise, submission: Path, *, wall_second
     each = exercise.points / len(names) if names else 0.0
     started = time.monotonic()
 
-    def result(outcomes: dict[str, tuple[str, str]], note: str = "") -> ExerciseGrade:
+    def result(outcomes: dict[str, dict], note: str = "") -> ExerciseGrade:
         tests = []
         for name in names:
-            outcome, message = outcomes.get(name, ("missing", note or "no result was recorded for this test"))
-            passed = outcome == "passed"
-            tests.append(TestScore(name, each, each if passed else 0.0, "passed" if passed else "failed", "" if passed else message))
+            row = outcomes.get(name) or {"outcome": "missing", "message": note or "no result was recorded for this test", "error": "Missing"}
+            passed = row["outcome"] == "passed"
+            tests.append(TestScore(
+                name, each, each if passed else 0.0, "passed" if passed else "failed",
+                "" if passed else row.get("message", ""), float(row.get("seconds", 0.0)),
+                "" if passed else row.get("error") or "Failed",
+            ))  # fmt: skip
         return ExerciseGrade(exercise.id, exercise.title, exercise.points, tests, time.monotonic() - started, note)
 
     module = find_submitted_module(exercise, submission)
     if module is None:
-        return result({}, f"no {exercise.module}.py in the submission (looked for {exercise.id}/{exercise.module}.py and {exercise.module}.py)")
+        looked = ", ".join(submission_layouts(exercise))
+        return result({}, f"no {exercise.module}.py in the submission (looked for {looked})")
+    shown = module.relative_to(submission).as_posix()
     source = module.read_text(errors="replace")
     refused = tampering(source)
     if refused:
@@ -221,9 +246,9 @@ def grade_exercise(exercise: manifest.Exercise, submission: Path, *, wall_second
             note = f"the run was stopped at its wall-clock limit ({wall_seconds or wall_limit(exercise):g} s) and left no results"
         else:
             note = f"the run ended (exit status {run.returncode}) without a signed record of its results"
-        return result({}, note + "\n\n" + run.output[-2000:])
+        return result({}, note + "\n\n" + _shown_as(run.output[-2000:], tree, exercise, shown))
     outcomes = {
-        t["nodeid"].rpartition("::")[2]: (t["outcome"], t.get("message", ""))
+        t["nodeid"].rpartition("::")[2]: {**t, "message": _shown_as(t.get("message", ""), tree, exercise, shown)}
         for t in payload.get("tests", [])
         if t.get("exercise") == exercise.id
     }
@@ -287,16 +312,38 @@ def junit_xml(graded: Grade) -> bytes:
             root, "testsuite", name=e.id, tests=str(len(e.tests)), failures=str(len(failed)),
             errors="0", skipped="0", time=f"{e.seconds:.3f}",
         )  # fmt: skip
+        properties = ET.SubElement(suite, "properties")
+        ET.SubElement(properties, "property", name="score", value=f"{e.score:g}")
+        ET.SubElement(properties, "property", name="max_score", value=f"{e.points:g}")
         for t in e.tests:
-            case = ET.SubElement(suite, "testcase", classname=f"exercises.{e.id}", name=t.name, time="0")
+            case = ET.SubElement(suite, "testcase", classname=f"exercises.{e.id}", name=t.name, time=f"{t.seconds:.3f}")
             if t.status != "passed":
-                failure = ET.SubElement(case, "failure", message=(t.output.splitlines() or ["failed"])[0][:500])
+                failure = ET.SubElement(case, "failure", type=t.error or "Failed", message=(t.output.splitlines() or ["failed"])[0][:500])
                 failure.text = t.output
         total += len(e.tests)
         failures += len(failed)
     root.set("tests", str(total))
     root.set("failures", str(failures))
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def classroom_result(graded: Grade) -> dict:
+    """What GitHub Classroom's grading reporter reads from a step's `result` output (base64
+    JSON): each test's own score, so Classroom adds up the same points as the grader."""
+    tests = [
+        {
+            "name": f"{e.id} · {t.name}",
+            "status": "pass" if t.status == "passed" else "fail",
+            "score": t.score,
+            "message": t.output[:2000],
+            "line_no": 0,
+            "execution_time": f"{t.seconds:.2f}s",
+        }
+        for e in graded.exercises
+        for t in e.tests
+    ]  # fmt: skip
+    failed = any(t["status"] != "pass" for t in tests)
+    return {"version": 1, "status": "fail" if failed else "pass", "max_score": graded.max_score, "tests": tests}
 
 
 def summary_json(graded: Grade) -> dict:
@@ -319,6 +366,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gradescope", type=Path, metavar="PATH", help="write Gradescope's results.json here")
     parser.add_argument("--junit", type=Path, metavar="PATH", help="write JUnit XML here")
     parser.add_argument("--json", type=Path, metavar="PATH", help="write a plain JSON summary here")
+    parser.add_argument(
+        "--classroom", type=Path, metavar="PATH",
+        help="append GitHub Classroom's step output (result=<base64 JSON>) to this file: $GITHUB_OUTPUT in a workflow",
+    )  # fmt: skip
     parser.add_argument(
         "--require-all", action="store_true",
         help="exit with status 1 unless every test passed (GitHub Classroom's command grader scores by exit status)",
@@ -351,6 +402,10 @@ def run(args: argparse.Namespace) -> int:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content())
+    if args.classroom is not None:
+        encoded = base64.b64encode(json.dumps(classroom_result(graded)).encode()).decode()
+        with args.classroom.open("a") as output:
+            output.write(f"result={encoded}\n")
     if args.require_all and graded.score < graded.max_score:
         return 1
     return 0

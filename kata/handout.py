@@ -6,8 +6,8 @@ solutions, CI), with a README written for students, `pytest` pointed at the exer
 and a GitHub Classroom workflow. It is made a git repository with one commit, so that it
 can be pushed as a template and `python -m kata reset` can restore a stub from it.
 
-`python -m kata gradescope-bundle DEST`: a Gradescope autograder (setup.sh,
-run_autograder and the harness with this repository's tests), and the zip to upload.
+`python -m kata gradescope-bundle DEST`: a Gradescope autograder: the student copy with
+setup.sh and run_autograder at its top, and the zip of it to upload.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from kata import manifest
 # What a student copy holds, relative to the repository root.
 HANDOUT_PARTS = ("conftest.py", "pyproject.toml", "setup.cfg", ".gitignore", "LICENSE", "kata")
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", "*.egg-info", ".kata")
-STEP_TIMEOUT_MINUTES = 5  # GitHub Classroom's command grader counts its timeout in minutes
+STEP_TIMEOUT_MINUTES = 5  # a step's limit; the grader's own wall-clock limit comes first
 
 
 def changed_stubs() -> list[str]:
@@ -111,26 +111,26 @@ tests it stopped.
 
 
 def classroom_workflow() -> str:
-    """A GitHub Classroom workflow: one command-grader step per exercise, and the reporter."""
+    """A GitHub Classroom workflow: one grading step per exercise, and the reporter.
+
+    Each step runs the kata's own grader, which hands the reporter every test's score
+    (--classroom), so Classroom adds up the same points as `python -m kata grade` and
+    Gradescope: each passing test earns its share of its exercise's points.
+    """
     steps, runners, env = [], [], []
     for e in manifest.exercises():
         step_id = "ex-" + e.id.replace("_", "-")
         runners.append(step_id)
         env.append(f'          {step_id.upper()}_RESULTS: "${{{{steps.{step_id}.outputs.result}}}}"')
         steps.append(
-            f"""      - name: {e.id}
-        id: {step_id}
-        uses: classroom-resources/autograding-command-grader@v1
-        with:
-          test-name: {e.id}
-          setup-command: ""
-          command: python -m kata grade --target exercises --only {e.id} --require-all
-          timeout: {STEP_TIMEOUT_MINUTES}
-          max-score: {e.points}"""
+            f"      - name: {e.id}\n"
+            f"        id: {step_id}\n"
+            f"        timeout-minutes: {STEP_TIMEOUT_MINUTES}\n"
+            f'        run: python -m kata grade --target . --only {e.id} --classroom "$GITHUB_OUTPUT"'
         )
     return (
         """# GitHub Classroom autograding, written by `python -m kata handout`.
-# Each exercise is one step worth its points when every one of its tests passes.
+# Each exercise is one step; each of its passing tests earns its share of its points.
 name: Autograding Tests
 on:
   - push
@@ -191,45 +191,55 @@ def write_handout(dest: Path, *, git: bool = True) -> Path:
     return dest
 
 
+# Gradescope unpacks autograder.zip into /autograder/source and runs setup.sh there, once,
+# as root, to build the image; for each submission it copies run_autograder to
+# /autograder/run_autograder and runs it, with the student's files in
+# /autograder/submission, and reads /autograder/results/results.json. AUTOGRADER_ROOT
+# (default /autograder) only lets the self-test lay that tree out somewhere else.
 SETUP_SH = """#!/usr/bin/env bash
-# Gradescope runs this once, as root, when it builds the autograder's image.
+# Gradescope runs this once, as root, in /autograder/source, when it builds the image.
 # Choose a base image with Python 3.11 or newer (Ubuntu 24.04 has 3.12).
 set -euo pipefail
+root=${AUTOGRADER_ROOT:-/autograder}
 cd "$(dirname "$0")"
 python3 -c 'import sys; assert sys.version_info >= (3, 11), "the kata needs Python 3.11 or newer: choose a newer base image"'
-apt-get install -y python3-venv >/dev/null 2>&1 || true
-python3 -m venv /autograder/venv
-/autograder/venv/bin/python -m pip install --quiet -e /autograder/source
+if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    apt-get update
+    apt-get install -y python3-venv
+fi
+python3 -m venv "$root/venv"
+"$root/venv/bin/python" -m pip install --quiet -e "$root/source"
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
-# Gradescope runs this for each submission: the student's modules are in
-# /autograder/submission (as NN_name/<module>.py or <module>.py), and the results go to
-# /autograder/results/results.json. The tests are this bundle's own.
+# Gradescope runs this for each submission, as /autograder/run_autograder. The student's
+# files are in /autograder/submission (as exercises/NN_name/<module>.py, NN_name/<module>.py
+# or <module>.py); the results go to /autograder/results/results.json. The tests are this
+# bundle's own, in /autograder/source.
 set -uo pipefail
 root=${AUTOGRADER_ROOT:-/autograder}
-python=${KATA_PYTHON:-$root/venv/bin/python}
 mkdir -p "$root/results"
 cd "$root/source"
-exec "$python" -m kata grade --target "$root/submission" --gradescope "$root/results/results.json"
+exec "$root/venv/bin/python" -m kata grade --target "$root/submission" --gradescope "$root/results/results.json"
 """
 
 
 def write_gradescope_bundle(dest: Path) -> Path:
-    """DEST/source (the harness and tests), setup.sh, run_autograder, and DEST/autograder.zip."""
+    """DEST/source (what the zip holds: the student copy with setup.sh and run_autograder
+    at its top) and DEST/autograder.zip, to upload."""
     dest = dest.expanduser().resolve()
     if dest.exists() and any(dest.iterdir()):
         raise SystemExit(f"kata gradescope-bundle: {dest} exists and is not empty; choose a new folder")
     dest.mkdir(parents=True, exist_ok=True)
+    source = write_handout(dest / "source", git=False)
     for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
-        (dest / name).write_text(text)
-        (dest / name).chmod((dest / name).stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    write_handout(dest / "source", git=False)
-    # Gradescope wants setup.sh and run_autograder at the root of the zip, not in a folder.
+        (source / name).write_text(text)
+        (source / name).chmod((source / name).stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    # Gradescope unpacks the zip into /autograder/source: the project goes at its top.
     with zipfile.ZipFile(dest / "autograder.zip", "w", zipfile.ZIP_DEFLATED) as bundle:
-        for path in sorted(dest.rglob("*")):
-            if path.is_file() and path.name != "autograder.zip":
-                info = zipfile.ZipInfo.from_file(path, path.relative_to(dest).as_posix())
+        for path in sorted(source.rglob("*")):
+            if path.is_file():
+                info = zipfile.ZipInfo.from_file(path, path.relative_to(source).as_posix())
                 info.compress_type = zipfile.ZIP_DEFLATED
                 bundle.writestr(info, path.read_bytes())
     return dest

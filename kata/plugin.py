@@ -189,6 +189,8 @@ class KataPlugin:
             report = yield
         except Exception as failure:  # pytest could not format the learner's failure
             report = _plain_report(item, call, failure)
+        if call.excinfo is not None:
+            report.kata_error = call.excinfo.typename  # for the graders' JUnit failure type
         if cleanup_errors:
             report.sections.append(("kata: errors while objects were cleaned up", "\n".join(cleanup_errors)))
         if call.when == "call":

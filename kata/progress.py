@@ -26,6 +26,8 @@ class TestResult:
     outcome: str = "passed"  # "passed" only when setup, call and teardown all passed
     todo: bool = False  # failed only because a stub function is not written yet
     message: str = ""
+    error: str = ""  # the type of what failed it (AssertionError, NotImplementedError, Timeout ...)
+    seconds: float = 0.0  # setup, call and teardown together
 
 
 class Progress:
@@ -34,6 +36,7 @@ class Progress:
 
     def record(self, report, exercise: manifest.Exercise) -> None:
         result = self.results.setdefault(report.nodeid, TestResult(report.nodeid, exercise.id))
+        result.seconds = round(result.seconds + getattr(report, "duration", 0.0), 4)
         if report.skipped and result.outcome == "passed":
             result.outcome = "skipped"
         elif report.failed:
@@ -43,9 +46,16 @@ class Progress:
             if first_failure:
                 result.message = text[:2000]
                 result.todo = text.startswith(TODO_MARK)
+                result.error = getattr(report, "kata_error", "") or "Failed"
 
     def summary(self) -> list[tuple[manifest.Exercise, str]]:
-        """(exercise, state) for each exercise that had tests in this run, in manifest order."""
+        """(exercise, state) for each exercise that had tests in this run, in manifest order.
+
+        An exercise is done only when every one of its tests ran and passed: a run with
+        -k or -x that ran some of them says how many did not run.
+        """
+        from kata.runner import test_names
+
         rows = []
         for exercise in manifest.exercises():
             mine = [r for r in self.results.values() if r.exercise == exercise.id]
@@ -55,16 +65,20 @@ class Progress:
             # work done nor work to do: count only the tests that ran, and say how many
             # were skipped.
             ran = [r for r in mine if r.outcome != "skipped"]
+            not_run = max(0, len(test_names(exercise)) - len(mine))
             passed = sum(r.outcome == "passed" for r in ran)
-            skipped = f", {len(mine) - len(ran)} skipped" if len(ran) < len(mine) else ""
-            if not ran:
+            counted = len(ran) + not_run
+            notes = (f", {not_run} not run" if not_run else "") + (
+                f", {len(mine) - len(ran)} skipped" if len(ran) < len(mine) else ""
+            )
+            if not ran and not not_run:
                 state = f"all {len(mine)} skipped"
-            elif passed == len(ran):
-                state = f"done ({passed} of {len(ran)} passing{skipped})"
+            elif passed == counted:
+                state = f"done ({passed} of {counted} passing{notes})"
             elif passed == 0 and all(r.todo for r in ran):
-                state = f"not started (0 of {len(ran)} passing{skipped})"
+                state = f"not started (0 of {counted} passing{notes})"
             else:
-                state = f"{passed} of {len(ran)} passing{skipped}"
+                state = f"{passed} of {counted} passing{notes}"
             rows.append((exercise, state))
         return rows
 

@@ -6,11 +6,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from kata import manifest
+from kata import manifest, runner
 from kata.messages import TODO_MARK
 from kata.progress import Progress
 
 LOCKS = next(e for e in manifest.exercises() if e.id == "03_locks")
+NAMES = runner.test_names(LOCKS)
 
 
 def report(name: str, outcome: str, text: str = "") -> SimpleNamespace:
@@ -22,34 +23,43 @@ def report(name: str, outcome: str, text: str = "") -> SimpleNamespace:
     )
 
 
-def state_after(*outcomes: str) -> str:
+def state_after(*outcomes: str, rest: str | None) -> str:
+    """The state after the first tests had these outcomes and every other one `rest`
+    (None: the others did not run, as with -k or -x)."""
     progress = Progress()
-    for index, outcome in enumerate(outcomes):
-        progress.record(report(f"test_{index}", outcome), LOCKS)
+    for index, name in enumerate(NAMES):
+        outcome = outcomes[index] if index < len(outcomes) else rest
+        if outcome is not None:
+            progress.record(report(name, outcome), LOCKS)
     ((exercise, state),) = progress.summary()
     assert exercise.id == "03_locks"
     return state
 
 
 @pytest.mark.parametrize(
-    "outcomes, expected",
+    "outcomes, rest, expected",
     [
-        (("passed", "passed"), "done (2 of 2 passing)"),
-        (("passed", "skipped"), "done (1 of 1 passing, 1 skipped)"),
-        (("todo", "todo"), "not started (0 of 2 passing)"),
-        (("todo", "skipped"), "not started (0 of 1 passing, 1 skipped)"),
-        (("todo", "failed"), "0 of 2 passing"),
-        (("passed", "failed", "skipped"), "1 of 2 passing, 1 skipped"),
-        (("skipped",), "all 1 skipped"),
+        ((), "passed", f"done ({len(NAMES)} of {len(NAMES)} passing)"),
+        (("skipped",), "passed", f"done ({len(NAMES) - 1} of {len(NAMES) - 1} passing, 1 skipped)"),
+        ((), "todo", f"not started (0 of {len(NAMES)} passing)"),
+        (("skipped",), "todo", f"not started (0 of {len(NAMES) - 1} passing, 1 skipped)"),
+        (("failed",), "todo", f"0 of {len(NAMES)} passing"),
+        (("failed", "skipped"), "passed", f"{len(NAMES) - 2} of {len(NAMES) - 1} passing, 1 skipped"),
+        ((), "skipped", f"all {len(NAMES)} skipped"),
+        # -k picked five tests, all passing: not done.
+        (("passed",) * 5, None, f"5 of {len(NAMES)} passing, {len(NAMES) - 5} not run"),
+        # -x stopped at the sixth.
+        (("passed",) * 5 + ("failed",), None, f"5 of {len(NAMES)} passing, {len(NAMES) - 6} not run"),
     ],
 )
-def test_state_counts_only_the_tests_that_ran(outcomes, expected):
-    assert state_after(*outcomes) == expected
+def test_state_counts_every_test_of_the_exercise(outcomes, rest, expected):
+    assert state_after(*outcomes, rest=rest) == expected
 
 
 def test_a_test_that_fails_in_teardown_after_passing_is_not_passing():
     progress = Progress()
-    progress.record(report("test_0", "passed"), LOCKS)
-    progress.record(report("test_0", "failed", "leaked a thread"), LOCKS)
+    for name in NAMES:
+        progress.record(report(name, "passed"), LOCKS)
+    progress.record(report(NAMES[0], "failed", "leaked a thread"), LOCKS)
     ((_, state),) = progress.summary()
-    assert state == "0 of 1 passing"
+    assert state == f"{len(NAMES) - 1} of {len(NAMES)} passing"
