@@ -1,0 +1,191 @@
+"""Mutation testing of the reference solutions, through the harness (cosmic-ray).
+
+    python -m kata.mutation [EXERCISE ...] [--report-dir DIR] [--skip-operators REGEX]
+
+For each exercise (03, 03_locks or bank; all of them when none is named) cosmic-ray lists
+the mutants of solutions/NN_name/<module>.py and writes each one over the file in turn;
+every mutant then goes through the real harness,
+
+    python -m pytest exercises/NN_name --kata-target solutions -x -q -p no:cacheprovider
+
+so a child process started with spawn or forkserver imports the mutant too. A mutant is
+killed when that run fails or outlives the time limit (a hang is a kill), and survives
+when it passes: then a test is missing, or the mutant is equivalent to the reference.
+Mutants inside type annotations are not run (the annotations are never evaluated).
+
+The solution file is read into memory first and written back when the exercise ends,
+however it ends (Ctrl-C, SIGTERM, a crash in this script); its modification time too, so
+no stale bytecode of a mutant is taken for it. cosmic-ray's session database lives in a
+temporary folder. Needs the `mutation` extra: pip install -e '.[mutation]'.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kata.manifest import REPO_ROOT, Exercise, exercises, find
+
+
+@dataclass
+class Outcome:
+    exercise: Exercise
+    killed: int = 0
+    survivors: list[str] = field(default_factory=list)
+    skipped: int = 0
+    seconds: float = 0.0
+    problem: str = ""
+
+    @property
+    def mutants(self) -> int:
+        return self.killed + len(self.survivors)
+
+    def summary(self) -> str:
+        if self.problem:
+            return f"{self.exercise.id}: not measured: {self.problem}"
+        score = 100.0 * self.killed / self.mutants if self.mutants else 100.0
+        return (f"{self.exercise.id}: {self.mutants} mutants, {self.killed} killed, "
+                f"{len(self.survivors)} survived, score {score:.1f}% "
+                f"({self.skipped} not run: in annotations or skipped operators; {self.seconds:.0f} s)")
+
+
+def harness_command(exercise: Exercise) -> list[str]:
+    return [sys.executable, "-m", "pytest", f"exercises/{exercise.id}", "--kata-target", "solutions",
+            "-x", "-q", "-p", "no:cacheprovider"]
+
+
+def run_harness(exercise: Exercise, timeout: float) -> tuple[bool, str]:
+    """(passed, last lines of output). Its own process group, killed whole on timeout or Ctrl-C."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    with subprocess.Popen(harness_command(exercise), cwd=REPO_ROOT, env=env, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True) as proc:
+        try:
+            output, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return False, f"timed out after {timeout:.0f} s"
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    return proc.returncode == 0, "\n".join(output.strip().splitlines()[-3:])
+
+
+def annotation_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    spans = []
+    for node in ast.walk(ast.parse(source)):
+        notes = [getattr(node, "returns", None), getattr(node, "annotation", None)]
+        spans += [((n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)) for n in notes if n is not None]
+    return spans
+
+
+def changed_line(before: str, after: str) -> str:
+    diff = list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0))[2:]
+    old = " / ".join(line[1:].strip() for line in diff if line.startswith("-"))
+    new = " / ".join(line[1:].strip() for line in diff if line.startswith("+"))
+    return f"{old!r} -> {new!r}"
+
+
+def mutate_exercise(exercise: Exercise, skip_operators: str | None) -> Outcome:
+    from cosmic_ray.commands import init
+    from cosmic_ray.mutating import use_mutation
+    from cosmic_ray.plugins import get_operator
+    from cosmic_ray.work_db import use_db
+
+    outcome = Outcome(exercise)
+    path = exercise.solution
+    relative = path.relative_to(REPO_ROOT)
+    original, stat = path.read_bytes(), path.stat()
+    started = time.monotonic()
+    passed, output = run_harness(exercise, timeout=300)
+    baseline = time.monotonic() - started
+    if not passed:
+        outcome.problem = f"the unmutated solution fails its tests:\n{output}"
+        return outcome
+    timeout = 3 * baseline + 15
+    spans = annotation_spans(original.decode())
+    mutant_on_disk = False
+    try:
+        with tempfile.TemporaryDirectory(prefix="kata-mutation-") as scratch, \
+                use_db(Path(scratch) / "session.sqlite") as work_db:
+            init([path], work_db, {})
+            items = sorted(work_db.pending_work_items, key=lambda i: (i.mutations[0].start_pos, i.mutations[0].operator_name))
+            for number, item in enumerate(items, 1):
+                spec = item.mutations[0]
+                operator = spec.operator_name.partition("/")[2]
+                if any(a <= tuple(spec.start_pos) < b for a, b in spans) or (skip_operators and re.search(skip_operators, operator)):
+                    outcome.skipped += 1
+                    continue
+                if path.read_bytes() != original:
+                    outcome.problem = f"{relative} was changed by someone else during the run; stopped"
+                    break
+                with use_mutation(path, get_operator(spec.operator_name)(), spec.occurrence) as (before, after):
+                    mutant_on_disk = after is not None
+                    if after is None:
+                        continue
+                    passed, output = run_harness(exercise, timeout)
+                mutant_on_disk = False
+                if passed:
+                    line = f"{relative}:{spec.start_pos[0]}  {operator}  {changed_line(before, after)}"
+                    outcome.survivors.append(line)
+                    print(f"  [{number}/{len(items)}] survived {line}", flush=True)
+                else:
+                    outcome.killed += 1
+    finally:  # put the reference back, unless someone else has edited it since
+        if mutant_on_disk or path.read_bytes() == original:
+            path.write_bytes(original)
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def report(outcome: Outcome) -> str:
+    lines = [outcome.summary(), "  command: python " + " ".join(harness_command(outcome.exercise)[1:])]
+    lines += [f"  survived {s}" for s in outcome.survivors]
+    return "\n".join(lines) + "\n"
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kata.mutation", description=__doc__.split("\n\n")[0])
+    parser.add_argument("exercises", nargs="*", metavar="EXERCISE", help="03, 03_locks or bank (default: all)")
+    parser.add_argument("--report-dir", type=Path, help="write each exercise's report to DIR/NN_name.txt")
+    parser.add_argument("--skip-operators", metavar="REGEX", help="do not run mutants of these cosmic-ray operators")
+    args = parser.parse_args(argv)
+    try:
+        import cosmic_ray  # noqa: F401
+    except ImportError:
+        parser.error("cosmic-ray is not installed: pip install -e '.[mutation]'")
+    chosen = [find(spec) for spec in args.exercises] or list(exercises())
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGHUP, _terminate)
+    failed = False
+    for exercise in chosen:
+        print(f"{exercise.id}: mutating {exercise.solution.relative_to(REPO_ROOT)}", flush=True)
+        outcome = mutate_exercise(exercise, args.skip_operators)
+        text = report(outcome)
+        print(text, flush=True)
+        failed |= bool(outcome.problem)
+        if args.report_dir:
+            args.report_dir.mkdir(parents=True, exist_ok=True)
+            (args.report_dir / f"{exercise.id}.txt").write_text(text)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)  # the solution file has been put back on the way out
