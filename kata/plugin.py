@@ -131,6 +131,10 @@ class KataPlugin:
             return True
         return None
 
+    @pytest.hookimpl
+    def pytest_enter_pdb(self, config, pdb):
+        self.timer.suspend()  # a learner at the pdb prompt is not a deadlock
+
     # --- one test ----------------------------------------------------------------------
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -6,6 +6,10 @@ pytest-timeout reads the limit (``timeout`` in setup.cfg, ``--timeout``,
 every thread instead of a dump of pytest internals. It uses SIGALRM, which interrupts a
 blocked lock wait or an endless loop in the main thread.
 
+A debugger stops every one of these clocks: while a learner sits at a pdb prompt (from
+``breakpoint()``, or pytest's ``--pdb``) or steps through the test in an IDE's debugger
+(VS Code and PyCharm trace with pydevd), no limit fires; see ``debugging()``.
+
 Safety nets stand behind it, so the session can never hang or end with status 0: the
 alarm repeats every half second in case the code under test swallows the first one
 (``except BaseException: pass``); a watchdog thread ends the whole process with status 1
@@ -29,6 +33,29 @@ from kata import messages
 REPEAT_SECONDS = 0.5
 WATCHDOG_EXTRA_SECONDS = 10.0
 FAULTHANDLER_EXTRA_SECONDS = 20.0
+
+
+def debugging() -> bool:
+    """Is a debugger in use? pytest-timeout's own test: pytest entered pdb in this run
+    (its pytest_enter_pdb hook), or the trace function, or 3.12's sys.monitoring debugger
+    slot, belongs to a known debugger (bdb for pdb, pydevd for VS Code and PyCharm)."""
+    try:
+        from pytest_timeout import is_debugging
+    except ImportError:  # pragma: no cover - pytest-timeout is a dependency
+        return sys.gettrace() is not None
+    return is_debugging()
+
+
+def join_within(threads, seconds: float) -> None:
+    """Join the threads with one deadline for all of them, which waits as long as a
+    debugger is in use: a learner stepping through a thread is not a deadlock."""
+    deadline = time.monotonic() + seconds
+    for thread in threads:
+        while True:
+            thread.join(max(0.0, deadline - time.monotonic()))
+            if not thread.is_alive() or not debugging():
+                break
+            deadline = max(deadline, time.monotonic() + REPEAT_SECONDS)
 
 
 class TestTimedOut(pytest.fail.Exception):
@@ -69,11 +96,25 @@ class Timer:
             self._changed.notify()
         faulthandler.cancel_dump_traceback_later()
 
+    def suspend(self) -> None:
+        """A debugger took over this test: no clock may end it now."""
+        if self.armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            faulthandler.cancel_dump_traceback_later()
+            with self._changed:
+                self._deadline = None
+                self._changed.notify()
+
     def _watch(self) -> None:
         with self._changed:
-            while self._deadline is None or time.monotonic() < self._deadline:
-                timeout = None if self._deadline is None else self._deadline - time.monotonic()
-                self._changed.wait(timeout)
+            while True:
+                while self._deadline is None or time.monotonic() < self._deadline:
+                    timeout = None if self._deadline is None else self._deadline - time.monotonic()
+                    self._changed.wait(timeout)
+                if not debugging():
+                    break
+                self._deadline = None  # a learner at a prompt: wait for the next test
+                faulthandler.cancel_dump_traceback_later()
         self.watchdog_file.write(
             f"\nkata: Timeout: the test ran {WATCHDOG_EXTRA_SECONDS:g} s past its limit of "
             f"{self.seconds:g} s and swallowed every attempt to stop it; ending the run "
@@ -87,6 +128,9 @@ class Timer:
 
     def _fire(self, signum, frame) -> None:
         if not self.armed:
+            return
+        if debugging():
+            self.suspend()
             return
         if self.report is None:
             self.report = timeout_report(self.seconds, frame)

@@ -8,11 +8,10 @@ out the test's whole time limit.
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
-from kata import guard, messages
+from kata import guard, messages, timeouts
 
 
 def run_together(
@@ -44,9 +43,7 @@ def run_together(
     ]
     for thread in threads:
         thread.start()
-    deadline = time.monotonic() + seconds
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
+    timeouts.join_within(threads, seconds)
     stuck = [t for t in threads if t.is_alive()]
     if stuck:
         for thread in stuck:
@@ -103,7 +100,7 @@ class Call:
     def finish(self, seconds: float, what: str, explain: str = ""):
         """Join the call; return its value or raise its exception. If it still runs after
         ``seconds``, fail the test at once with where it is stuck."""
-        self.thread.join(seconds)
+        timeouts.join_within([self.thread], seconds)
         if self.thread.is_alive():
             guard.excuse(self.thread)
             pytest.fail(

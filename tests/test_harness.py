@@ -7,6 +7,9 @@ test, says what went wrong, and leaves no process behind.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -100,3 +103,26 @@ def test_harmless_oddity_passes(case, runs):
     assert run.returncode == 0, f"{what}? exit status {run.returncode} after {run.seconds:.0f} s:\n{run.output[-4000:]}"
     assert run.passed() == set(runner.test_names(LOCKS)), run.output[-4000:]
     assert run.seconds < bound, f"took {run.seconds:.1f} s: {what}"
+
+
+# where the breakpoint is -> how long the learner stays at the prompt: past the 2 s limit
+# of the test and of run_together/finishes_within, and, in the test's own thread, past
+# the watchdog (2 s + 10 s) too.
+DEBUGGER_PAUSES = {"main": 13, "thread": 4}
+
+
+@pytest.mark.parametrize("where", sorted(DEBUGGER_PAUSES))
+def test_no_time_limit_fires_while_a_learner_is_in_the_debugger(where, tmp_path):
+    pause = DEBUGGER_PAUSES[where]
+    target = runner.stage(LOCKS, BROKEN / "debugger_at_a_prompt.py", tmp_path)
+    typed = f"!import time; time.sleep({pause})\nc\n"
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", str(LOCKS.folder), f"--kata-target={target}", "-q",
+         "-p", "no:cacheprovider", "-o", "timeout=2"],
+        input=typed, capture_output=True, text=True, timeout=120, cwd=manifest.REPO_ROOT,
+        env={**os.environ, "KATA_BREAK_IN": where},
+    )  # fmt: skip
+    output = run.stdout + run.stderr
+    assert "(Pdb)" in output, f"the breakpoint was never reached, so this proves nothing:\n{output[-3000:]}"
+    assert run.returncode == 0, f"a time limit fired while the learner was at the prompt:\n{output[-3000:]}"
+    assert "did not finish" not in output and "Timeout" not in output, output[-3000:]
