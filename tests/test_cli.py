@@ -251,9 +251,27 @@ def test_reset_asks_backs_up_and_restores_the_committed_stub(state_dir, tmp_path
     (backup,) = (state_dir / "backups").glob(f"{LOCKS.module}-*.py")
     assert backup.read_text() == work
     assert backup.name in done.stdout  # it says where your work went
+    assert f"Start it over with: python -m kata verify {LOCKS.id} --target" in done.stdout  # this one, not 01
 
     again = kata(state_dir, "reset", "03", "--target", str(tree), "--yes")
     assert again.returncode == 0 and "already the original stub" in again.stdout
+
+
+@pytest.mark.parametrize("command", [("hint", "03", "--all"), ("next",), ("list",)])
+def test_a_reader_that_goes_away_ends_the_command_quietly(state_dir, command):
+    """`python -m kata hint 03 --all | head -1`: the pipe's reader is gone before the
+    command writes; no BrokenPipeError traceback, status 0."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has already gone
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "kata", *command], cwd=manifest.REPO_ROOT, env=child_env(state_dir),
+            stdin=subprocess.DEVNULL, stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=WALL,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in run.stderr and "BrokenPipeError" not in run.stderr, run.stderr
+    assert run.returncode == 0, run.stderr
 
 
 def test_reset_without_git_fails_clearly_and_changes_nothing(state_dir, tmp_path):

@@ -89,5 +89,6 @@ def run(args) -> int:
     if args.target == "exercises":
         progress.forget(exercise.id)
     hint.forget(exercise.id)
-    print(f"{common.shown(path)} is the original stub again. Start with: python -m kata next")
+    again = f"pytest {common.shown(exercise.folder)}" if args.target == "exercises" else f"python -m kata verify {exercise.id} --target {args.target}"
+    print(f"{common.shown(path)} is the original stub again. Start it over with: {again}")
     return 0
