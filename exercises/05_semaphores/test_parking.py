@@ -9,7 +9,7 @@ join the timer's thread: once that thread has ended, "it never ran" is a fact.
 import threading
 import time
 
-from kata import finishes_within, implementation, run_together
+from kata import Call, finishes_within, implementation, run_together
 
 parking = implementation("parking")
 
@@ -157,6 +157,7 @@ def test_a_car_is_refused_while_every_space_is_taken():
     cars = ParkedCars(car_park, SPACES, Attendant())
     try:
         cars.park_all()
+        started = time.monotonic()
         got_in = finishes_within(
             PATIENCE,
             car_park.enter,
@@ -177,6 +178,25 @@ def test_a_car_is_refused_while_every_space_is_taken():
                 else "Return what the semaphore's acquire() returns: False when it gave up."
             )
         )
+        took = time.monotonic() - started
+        assert took >= 0.045, (
+            f"enter(timeout=0.05) on a full car park gave up after {took * 1000:.1f} ms: it "
+            "should wait the whole 50 ms for a space to come free before it returns False. "
+            "acquire(blocking=False) does not wait at all; acquire(timeout=0.05) does."
+        )
+        at_once = finishes_within(
+            PATIENCE,
+            car_park.enter,
+            timeout=0,
+            explain=(
+                "enter(timeout=0) on a full car park should look and return False at once: "
+                "a timeout of 0 means do not wait, not wait forever ('if timeout:' is false "
+                "for 0; compare with None instead)."
+            ),
+        )
+        assert at_once is False, (
+            f"all {SPACES} spaces were taken, yet enter(timeout=0) returned {at_once!r}, not False"
+        )
         assert cars.let_go(0), "a parked car could not finish its visit after it was let go"
         got_in = finishes_within(
             PATIENCE, car_park.enter, timeout=PATIENCE, explain=KEEPS_THE_SPACE
@@ -193,21 +213,39 @@ def test_a_car_is_refused_while_every_space_is_taken():
 def test_a_waiting_car_gets_in_as_soon_as_one_leaves():
     car_park = parking.CarPark(SPACES)
     cars = ParkedCars(car_park, SPACES, Attendant())
-    waiting_car_parked = threading.Event()
-    waiting_car = threading.Thread(
-        target=car_park.visit, args=(waiting_car_parked.set,), name="waiting-car", daemon=True
-    )
+    waiting_car = None
     try:
         cars.park_all()
-        waiting_car.start()  # the car park is full: it waits at the gate
-        assert cars.let_go(0), "a parked car could not finish its visit after it was let go"
-        assert waiting_car_parked.wait(PATIENCE), (
-            f"a car waited at the gate of a full car park; one car left, and {PATIENCE:g} s "
-            f"later the waiting car was still not in. {KEEPS_THE_SPACE}"
+        # The car park is full: enter() with no timeout waits at the gate.
+        waiting_car = Call(car_park.enter, name="waiting-car")
+        waiting_car.thread.join(0.1)
+        if waiting_car.done and isinstance(waiting_car.error, NotImplementedError):
+            raise waiting_car.error
+        assert not waiting_car.done, (
+            f"all {SPACES} spaces were taken, yet enter() with no timeout "
+            + (f"raised {waiting_car.error!r}" if waiting_car.error else f"returned {waiting_car.value!r}")
+            + " instead of waiting at the gate. With no timeout (None), enter() waits as long "
+            "as it takes: acquire() blocks, acquire(blocking=False) does not."
         )
-        waiting_car.join(PATIENCE)
+        assert cars.let_go(0), "a parked car could not finish its visit after it was let go"
+        got_in = waiting_car.finish(
+            PATIENCE,
+            "enter() of the car waiting at the gate",
+            f"One car left the full car park, so a space was free. {KEEPS_THE_SPACE}",
+        )
+        assert got_in is True, (
+            f"a car waited at the gate with enter(); one car left, and enter() returned "
+            f"{got_in!r}, not True"
+        )
+        car_park.leave()
     finally:
         cars.let_all_go()
+        if waiting_car is not None and not waiting_car.done:
+            try:
+                car_park.leave()  # a space for the waiting car, so that its thread ends
+            except Exception:
+                pass
+            waiting_car.thread.join(PATIENCE)
 
 
 def test_a_busy_day_serves_every_car_and_never_more_than_k_at_once():
@@ -240,11 +278,10 @@ class FlatTyre(Exception):
 
 def test_visit_returns_the_errands_result_and_always_gives_the_space_back():
     car_park = parking.CarPark(1)
-    result = finishes_within(
-        PATIENCE, car_park.visit, lambda: "shopping done", explain=KEEPS_THE_SPACE
-    )
-    assert result == "shopping done", (
-        f"visit() should return what the errand returns; got {result!r}"
+    shopping = ["shopping done"]
+    result = finishes_within(PATIENCE, car_park.visit, lambda: shopping, explain=KEEPS_THE_SPACE)
+    assert result is shopping, (
+        f"visit() should return what the errand returns (the very object); got {result!r}"
     )
 
     def breaks_down():
@@ -259,8 +296,14 @@ def test_visit_returns_the_errands_result_and_always_gives_the_space_back():
             "the errand raised FlatTyre but visit() returned normally: let the errand's "
             "exception go on to the caller, who needs to know the errand failed"
         )
-    result = finishes_within(PATIENCE, car_park.visit, lambda: "again", explain=KEEPS_THE_SPACE)
-    assert result == "again", f"visit() should return what the errand returns; got {result!r}"
+    again = object()
+    result = finishes_within(PATIENCE, car_park.visit, lambda: again, explain=KEEPS_THE_SPACE)
+    assert result is again, f"visit() should return what the errand returns; got {result!r}"
+    assert finishes_within(PATIENCE, car_park.enter, timeout=0) is True, (
+        "after three visits to a car park of 1 space, the space should be free again: "
+        f"enter(timeout=0) did not get it. {KEEPS_THE_SPACE}"
+    )
+    car_park.leave()
 
 
 def _expect_value_error(call, what):
@@ -307,6 +350,48 @@ def test_leaving_more_often_than_entering_raises_value_error():
     )
 
 
+def test_each_car_park_admits_exactly_its_own_spaces():
+    small, big = parking.CarPark(1), parking.CarPark(SPACES)
+    for car_park, spaces in ((small, 1), (big, SPACES)):
+        for car in range(1, spaces + 1):
+            got_in = finishes_within(
+                PATIENCE, car_park.enter, timeout=0,
+                explain="enter(timeout=0) with a space free should take it at once",
+            )  # fmt: skip
+            assert got_in is True, (
+                f"car {car} came to a car park of {spaces} spaces"
+                + (f" (a car park of 1 space next to it is full)" if car_park is big else "")
+                + f", and enter(timeout=0) returned {got_in!r}, not True. "
+                + (
+                    "Each car park needs a semaphore of its own, made in __init__ and kept "
+                    "on self: a semaphore shared by every car park (a class attribute, or a "
+                    "module-level one) counts the spaces of all of them together."
+                    if car_park is big
+                    else TOO_FEW
+                )
+            )
+        refused = finishes_within(
+            PATIENCE, car_park.enter, timeout=0,
+            explain="enter(timeout=0) on a full car park should return False at once",
+        )  # fmt: skip
+        assert refused is False, (
+            f"a car park of {spaces} space{'s' * (spaces != 1)}, with {spaces} car{'s' * (spaces != 1)} "
+            f"in, let car {spaces + 1} in "
+            f"too (enter(timeout=0) returned {refused!r}): it admits more than its spaces"
+            + (
+                f". A car park of {SPACES} spaces was made after it: if all car parks share "
+                "one semaphore (a class attribute, or a module-level one), the last one made "
+                "sets the count for all. Keep the semaphore on self."
+                if car_park is small
+                else ""
+            )
+        )
+    for car_park, spaces in ((small, 1), (big, SPACES)):
+        for car in range(spaces):
+            car_park.leave()  # as many as entered: no error
+        _expect_value_error(car_park.leave, f"leave() number {spaces + 1} after {spaces} enter() calls")
+
+
 def _join(timer, seconds):
     """Wait for a timer's thread to end; one that was never started has nothing to wait for."""
     try:
@@ -331,7 +416,7 @@ def test_a_delayed_call_runs_once_after_the_delay_in_its_own_thread():
 
     asked_at = time.monotonic()
     timer = finishes_within(PATIENCE, schedule, explain=RETURN_AT_ONCE)
-    assert all(hasattr(timer, name) for name in ("cancel", "join", "is_alive")), (
+    assert isinstance(timer, threading.Thread) and hasattr(timer, "cancel"), (
         f"call_later() returned {timer!r}: return the started threading.Timer, so that "
         "the caller can cancel() it"
     )
@@ -363,6 +448,12 @@ def test_a_delayed_call_runs_once_after_the_delay_in_its_own_thread():
     )
     assert not timer.is_alive(), "the timer's thread was still alive after its call was done"
     assert len(calls) == 1, f"fn was called {len(calls)} times, not once"
+    finishes_within(PATIENCE, timer.cancel, explain="cancel() after the call was made should do nothing")
+    finishes_within(PATIENCE, timer.cancel, explain="a second cancel() should do nothing")
+    assert len(calls) == 1 and not timer.is_alive(), (
+        f"cancel() after the call was made should change nothing; fn has now been called "
+        f"{len(calls)} times"
+    )
 
 
 def test_a_cancelled_call_never_runs_and_the_others_still_do():
@@ -373,7 +464,11 @@ def test_a_cancelled_call_never_runs_and_the_others_still_do():
     later = finishes_within(
         PATIENCE, parking.call_later, FAR_OFF, calls.append, "later", explain=RETURN_AT_ONCE
     )
+    assert isinstance(later, threading.Thread) and hasattr(later, "cancel"), (
+        f"call_later() returned {later!r}: return the started threading.Timer"
+    )
     later.cancel()  # FAR_OFF seconds before it is due
+    finishes_within(PATIENCE, later.cancel, explain="a second cancel() should do nothing")
     # Wait for both timers' threads to end, then judge: once a thread has ended, what it
     # did not call it never will.
     _join(later, PATIENCE)
