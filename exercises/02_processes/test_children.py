@@ -8,6 +8,7 @@ Each job also refuses to run in the test's own process: called there, it raises.
 """
 
 import multiprocessing
+import multiprocessing.process
 import os
 import queue
 import signal
@@ -16,12 +17,13 @@ import time
 
 import pytest
 
-from kata import finishes_within, implementation
+from kata import Call, finishes_within, implementation
 from kata.probes import children as probe
 
 children = implementation("children")
 
-HUNG_TIMEOUT = 0.25  # the timeout given to run_children when one child never ends
+HUNG_TIMEOUT = 0.6  # the timeout given to run_children when children never end
+SOON = 2.0  # seconds for something a right answer does at once, with no child to start
 
 
 def patience() -> float:
@@ -69,24 +71,39 @@ def test_an_exit_code_says_how_a_child_ended():
         (0, True, None),
         (1, False, None),
         (3, False, None),
+        (255, False, None),
         (-signal.SIGKILL, False, signal.SIGKILL),
         (-signal.SIGTERM, False, signal.SIGTERM),
+        (-signal.SIGSEGV, False, signal.SIGSEGV),
         (None, False, None),
     ]
     wrong = []
     for exitcode, succeeded, killed_by in cases:
         report = children.ChildReport("job", 4242, exitcode)
-        got = (report.succeeded, report.killed_by)
-        if got != (succeeded, killed_by):
+        got = []
+        for field in ("succeeded", "killed_by"):
+            try:
+                got.append(getattr(report, field))
+            except Exception as exc:  # shown in the table below, with the other cases
+                got.append(f"raised {type(exc).__name__}: {exc}")
+        # Types as well as values: a signal is a signal.Signals (an IntEnum, so the number
+        # -exitcode would compare equal to it), and succeeded is a bool.
+        right = type(got[0]) is bool and got[0] == succeeded and (
+            got[1] is None if killed_by is None else type(got[1]) is signal.Signals and got[1] == killed_by
+        )
+        if not right:
             wrong.append(
-                f"  exit code {exitcode!s:>4}: succeeded={got[0]!r}, killed_by={got[1]!r}; "
-                f"expected succeeded={succeeded!r}, killed_by={killed_by!r}"
+                f"  exit code {exitcode!s:>4}: succeeded={got[0]!r} ({type(got[0]).__name__}), "
+                f"killed_by={got[1]!r} ({type(got[1]).__name__}); expected "
+                f"succeeded={succeeded!r}, killed_by={killed_by!r}"
             )
     assert not wrong, (
         "ChildReport misreads some exit codes:\n" + "\n".join(wrong) + "\n" + EXIT_CODES
         + " Only 0 is a success: None means nobody knows yet, and `not exitcode` is True "
         "for None too. Only a negative code names a signal: exit code 3 is sys.exit(3), "
-        "not SIGQUIT."
+        "not SIGQUIT. succeeded is a bool (True or False), and killed_by is a "
+        "signal.Signals member, signal.Signals(-exitcode), which names the signal, not a "
+        "bare number."
     )
 
 
@@ -109,12 +126,20 @@ def test_check_all_names_every_child_that_did_not_succeed():
         "than 0 is a failure: a positive one (an exception, sys.exit(n)), a negative one "
         "(killed by a signal) and None (no one saw the child end)."
     )
+    assert type(failures) is dict and failures == expected, (
+        f"ChildFailed.failures should be a dict {expected}, got {failures!r}"
+    )
     fine = {"a": children.ChildReport("a", 4100, 0), "b": children.ChildReport("b", 4101, 0)}
     assert children.check_all(fine) is None, "check_all should return None when every child succeeded"
+    assert children.check_all({}) is None, (
+        "check_all({}) should return None: with no children, none failed"
+    )
 
 
 def test_each_job_runs_in_a_child_process_of_its_own():
     me = os.getpid()
+    none = finishes_within(SOON, children.run_children, {}, 1.0, explain="run_children({}, 1.0) has no child to wait for")
+    assert type(none) is dict and none == {}, f"run_children({{}}, 1.0) should return {{}}: no jobs, no reports; it returned {none!r}"
     method = multiprocessing.get_start_method()
     replies_queue = multiprocessing.Queue()
     try:
@@ -244,39 +269,161 @@ def test_each_exit_code_says_how_the_child_ended():
         raise AssertionError(f"each child's exit code should say how it ended:\n{rows}\n{EXIT_CODES}")
 
 
+def run_watched(jobs, timeout, grace, explain):
+    """children.run_children(jobs, timeout), watched from outside; returns (reports, waited).
+
+    `waited` is how long it ran after the last child's start() returned: a slow start (a
+    fresh forkserver, spawn on a loaded machine) does not count against it. If it is still
+    running `timeout + grace` seconds after that, it is stuck: the test fails at once with
+    where. (Starting may itself take up to patience().)
+    """
+    starts = []
+    original = multiprocessing.process.BaseProcess.start
+
+    def start(process):  # watches multiprocessing itself, not your module
+        original(process)
+        starts.append(time.monotonic())
+
+    began = time.monotonic()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(multiprocessing.process.BaseProcess, "start", start)
+        running = Call(children.run_children, jobs, timeout, name="calling run_children")
+        while not running.done:
+            now = time.monotonic()
+            all_started = len(starts) >= len(jobs)
+            if all_started and now - starts[-1] > timeout + grace:
+                break
+            if now - began > patience() + timeout + grace:
+                break
+            running.thread.join(0.01)
+    reports = running.finish(0.5, f"run_children(..., timeout={timeout})", explain)
+    return reports, time.monotonic() - (starts[-1] if starts else began)
+
+
+def gone(pid):
+    """True once no process (not even a zombie waiting to be reaped) has this pid."""
+    try:
+        os.kill(pid, 0)  # signal 0: is there still a process with this pid?
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def check_stopped(reports, names, lesson_for_none):
+    """Each named child was stopped by a signal, reaped, and reported as such."""
+    assert type(reports) is dict and sorted(reports) == sorted(names), (
+        f"run_children should return a dict with one ChildReport per job {sorted(names)}; "
+        f"it returned {reports!r}"
+    )
+    for name in names:
+        report = reports[name]
+        assert isinstance(report, children.ChildReport), (
+            f"the report for {name!r} is {report!r}, not a ChildReport"
+        )
+        assert report.exitcode is not None, f"the child {name!r} is reported with exit code None: {lesson_for_none}"
+        assert type(report.exitcode) is int and report.exitcode in (-signal.SIGTERM, -signal.SIGKILL), (
+            f"the child {name!r}, which never ends, should be stopped by SIGTERM (terminate()) "
+            f"or SIGKILL (kill()), exit code -15 or -9; its report says {report.exitcode!r}"
+        )
+        assert type(report.pid) is int and gone(report.pid), (
+            f"the stopped child {name!r} (pid {report.pid}) still exists: join it after "
+            "stopping it, so that it is reaped"
+        )
+
+
+LEFT_RUNNING = (
+    "it was left running. join(timeout) returns None whether or not the child ended; ask "
+    "is_alive(), and stop a child that is still running: terminate() (then kill() if need "
+    "be), then join() it, so that it is reaped and its exit code is known."
+)
+
+
 def test_a_child_still_running_at_the_timeout_is_stopped():
     me = os.getpid()
-    reports = finishes_within(
-        HUNG_TIMEOUT + patience(),
-        children.run_children,
+    stuck = ["stuck 1", "stuck 2", "stuck 3"]
+    explain = (
+        f"run_children(..., timeout={HUNG_TIMEOUT}) is still waiting for children that "
+        "never end. A plain join() waits for ever, and a hung child hangs its caller "
+        "with it: join(timeout) waits at most that long (give each join what is left "
+        "of one deadline)."
+    )
+    reports, waited = run_watched(
+        {name: (probe.hang, (me, 60.0)) for name in stuck}, HUNG_TIMEOUT, 2.0, explain
+    )
+    check_stopped(reports, stuck, LEFT_RUNNING)
+    # One deadline for all the waits: timed from the last start().
+    assert waited < 2 * HUNG_TIMEOUT, (
+        f"run_children(..., timeout={HUNG_TIMEOUT}) with {len(stuck)} children that never "
+        f"end returned {waited:.2f} s after starting the last one; one deadline for all "
+        f"the waits ends at {HUNG_TIMEOUT} s (plus a moment to stop them). join(timeout) "
+        "for each child in turn waits timeout for each stuck child: "
+        f"{len(stuck)} x {HUNG_TIMEOUT} s here, and an hour with 3600 children. Take "
+        "deadline = time.monotonic() + timeout once, and give each join what is left: "
+        "max(0, deadline - time.monotonic())."
+    )
+
+    # timeout=0: wait no time at all, not for ever. The child is stopped at once.
+    reports, _ = run_watched(
         {"stuck": (probe.hang, (me, 60.0))},
-        HUNG_TIMEOUT,
-        explain=(
-            f"run_children(..., timeout={HUNG_TIMEOUT}) is still waiting for a child that "
-            "never ends. A plain join() waits for ever, and a hung child hangs its caller "
-            "with it: join(timeout) waits at most that long (give each join what is left "
-            "of one deadline)."
-        ),
+        0,
+        2.0,
+        "run_children(..., timeout=0) is still waiting for a child that never ends: "
+        "timeout=0 means do not wait at all (join(0)), not wait for ever. Careful with "
+        "`timeout or None`: 0 is falsy.",
     )
-    report = reports["stuck"]
-    assert report.exitcode is not None, (
-        "the child that never ends is reported with exit code None: it was left running. "
-        "join(timeout) returns None whether or not the child ended; ask is_alive(), and "
-        "stop a child that is still running: terminate() (then kill() if need be), then "
-        "join() it, so that it is reaped and its exit code is known."
-    )
-    assert report.exitcode in (-signal.SIGTERM, -signal.SIGKILL), (
-        f"the child that never ends should be stopped by SIGTERM (terminate()) or SIGKILL "
-        f"(kill()), exit code -15 or -9; its report says {meaning(report.exitcode)}"
-    )
-    try:
-        os.kill(report.pid, 0)  # signal 0: is there still a process with this pid?
-    except ProcessLookupError:
-        pass
-    else:
-        raise AssertionError(
-            f"the stopped child (pid {report.pid}) still exists: join it after stopping it"
+    check_stopped(reports, ["stuck"], LEFT_RUNNING)
+
+
+DEAF = """
+import os, signal, time
+if os.getpid() == test_pid:
+    raise RuntimeError("a job meant for a child process ran in the test's own process: "
+                       "Process.run() calls the target right here; only start() makes a child")
+signal.signal(signal.SIGTERM, signal.SIG_IGN)  # from here on, terminate() does nothing
+deaf.set()
+time.sleep(seconds)
+"""
+STOP_GRACE = 3.0  # seconds run_children may take to stop its children after its deadline
+
+
+def test_a_child_that_ignores_sigterm_is_killed():
+    me = os.getpid()
+    # The job is Python's exec() of the code above: a builtin, so any child can unpickle
+    # it. The child ignores SIGTERM and sets `deaf` once it does. A child still starting
+    # when run_children stops it dies of SIGTERM before it can ignore it; that round shows
+    # nothing, so the test tries again with a longer timeout.
+    for timeout in (0.5, 2.0, 6.0):
+        deaf = multiprocessing.Event()
+        job = (exec, (DEAF, {"test_pid": me, "deaf": deaf, "seconds": 30.0}))
+        reports, _ = run_watched(
+            {"deaf": job, "stuck": (probe.hang, (me, 60.0))},
+            timeout,
+            STOP_GRACE,
+            f"run_children(..., timeout={timeout}) has not returned {STOP_GRACE:g} s after "
+            "its deadline. One of its children ignores SIGTERM, so terminate() does not "
+            "end it, and a join() without a timeout after it waits for ever. After "
+            "terminate(), join(timeout); if the child is still alive, kill() it (SIGKILL "
+            "cannot be caught or ignored), then join() it.",
         )
+        if deaf.is_set():
+            break
+    else:
+        pytest.fail(
+            "the child that ignores SIGTERM never got as far as ignoring it, in three tries "
+            "with timeouts of 0.5, 2 and 6 s: is the machine very busy? Try again.",
+            pytrace=False,
+        )
+    check_stopped(
+        reports,
+        ["deaf", "stuck"],
+        "it ignores SIGTERM, so terminate() left it running. When join(timeout) after "
+        "terminate() leaves the child alive, kill() it (SIGKILL cannot be caught or "
+        "ignored), then join() it.",
+    )
+    assert reports["deaf"].exitcode == -signal.SIGKILL, (
+        f"the child that ignores SIGTERM is reported with exit code {reports['deaf'].exitcode}: "
+        "only SIGKILL (kill(), exit code -9) can end it"
+    )
 
 
 def test_a_childs_change_to_a_global_stays_in_the_child():
@@ -319,6 +466,26 @@ def test_a_childs_change_to_a_global_stays_in_the_child():
 
 
 def test_a_child_that_fails_is_seen_through_its_exit_code():
+    # First the worker itself, in this process: a negative count is refused, with nothing sent.
+    before = children.COUNTER
+    report = multiprocessing.Queue()
+    try:
+        try:
+            children.bump_counter(-1, report)
+        except ValueError:
+            refused = True
+        else:
+            refused = False
+        sent = replies(report, 1, 0.2)
+    finally:
+        report.close()
+        after, children.COUNTER = children.COUNTER, before
+    assert refused, "bump_counter(-1, report) should raise ValueError: times must not be negative"
+    assert not sent and after == before, (
+        f"bump_counter(-1, report) raised, but first it put {sent} on the queue and changed "
+        f"COUNTER from {before} to {after}: check times before you add or report anything"
+    )
+
     reply_timeout = 2 * patience()
     try:
         bumped = finishes_within(
