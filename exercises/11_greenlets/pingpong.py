@@ -21,6 +21,7 @@ def ping_pong(rounds: int, record: Callable[[str, int], None]) -> int:
 
     Ping's function returns ``rounds`` when it is done; a greenlet's return value goes
     to its parent (the caller, who started it), so that is what ``ping_pong`` returns.
+    With ``rounds=0`` nothing is recorded and it returns 0.
     """
     raise NotImplementedError
 
@@ -28,8 +29,9 @@ def ping_pong(rounds: int, record: Callable[[str, int], None]) -> int:
 def make_adder() -> greenlet:
     """Return a new, not yet started greenlet that keeps a running total.
 
-    Its parent is the caller. ``adder.switch(x)`` with a number adds ``x`` to the total
-    and the switch returns the total so far. ``adder.switch(None)`` ends it: its
+    Its parent is the caller, and each call makes a new adder with a total of its own.
+    ``adder.switch(x)`` with a number (0 included) adds ``x`` to the total and the
+    switch returns the total so far. Only ``adder.switch(None)`` ends it: its
     function returns the total, so that switch returns the total and afterwards
     ``adder.dead`` is True.
     """
@@ -51,6 +53,8 @@ def round_robin(tasks: Sequence[Callable[[], object]]) -> list:
     Start the tasks in order; each runs until it calls ``pause()`` or returns. Then the
     next unfinished task gets its turn, round and round, until every task has returned.
     A task that finishes early drops out; the others carry on. Everything runs in the
-    caller's thread. Return the tasks' return values, in the order of ``tasks``.
+    caller's thread. Return the tasks' return values, in the order of ``tasks``, once
+    every task's greenlet has finished (is dead). If a task raises, its exception comes
+    out of ``round_robin`` at once, and no other task is resumed.
     """
     raise NotImplementedError

@@ -78,10 +78,23 @@ def test_ping_and_pong_take_turns():
         "twice in a row, it did not switch between its records (or the other side "
         "switched back before it recorded)."
     )
-    assert returned == 3, (
+    assert type(returned) is int and returned == 3, (
         f"ping_pong(3, ...) returned {returned!r}, expected 3: when ping's function "
         "returns, its return value comes out of the switch() that last switched into "
         "ping's parent, which is the caller's ping.switch(). Return that."
+    )
+    pings = {who for label, who, _ in log.events if label.startswith("ping")}
+    assert pings and all(who.dead for who in pings), (
+        "ping_pong returned while the ping greenlet was still suspended, not finished: "
+        "ping's function should return rounds (then it is dead, and the value goes to its "
+        "parent), not switch it to the parent and wait there for ever."
+    )
+    nothing = Log()
+    zero = pingpong.ping_pong(0, nothing.record)
+    assert type(zero) is int and zero == 0 and nothing.labels() == [], (
+        f"ping_pong(0, ...) returned {zero!r} and recorded:\n{nothing.timeline()}\nZero "
+        "rounds: nobody records anything and ping returns 0. Check the loop's condition "
+        "before each round (for n in range(1, rounds + 1)), not after the first one."
     )
 
 
@@ -121,16 +134,28 @@ def test_values_travel_through_switch():
     )
     assert not adder, "make_adder() should return a greenlet that has not started yet"
     sent, got = [], []
-    for value in (5, 3, 10, -2):
+    for value in (0, 5, 3, 0, 10, -2):
         sent.append(value)
         got.append(adder.switch(value))
-    want = [5, 8, 18, 16]
-    assert got == want, (
+    want = [0, 5, 8, 8, 18, 16]
+    assert all(type(total) is int for total in got) and got == want, (
         f"switching {sent} into the adder one by one, the switches returned {got}; "
         f"expected the running totals {want}. What one side passes to switch(x) is what "
         "the other side's switch() call returns: the adder gets the number from its own "
         "parent.switch(total), and the total it passes there is what the caller's "
-        "adder.switch(number) returns."
+        "adder.switch(number) returns. 0 is a number to add, not the end: only None "
+        "ends the adder (`while value is not None`, not `while value`)."
+    )
+    assert not adder.dead, "the adder finished before it was sent None"
+    other = pingpong.make_adder()
+    assert other is not adder and not other, "each make_adder() call should return a new greenlet"
+    firsts = [other.switch(100), adder.switch(1), other.switch(1)]
+    assert firsts == [100, 17, 101], (
+        f"two adders, switched in turn: the new one got 100, the old one (at 16) got 1, the "
+        f"new one got 1; the switches returned {firsts}, expected [100, 17, 101]. Each "
+        "adder keeps its own total, in its own greenlet's local variable: a total kept in "
+        "a global, or in a default argument (evaluated once, when the def runs), is shared "
+        "by every adder."
     )
 
 
@@ -238,4 +263,67 @@ def test_round_robin_of_nothing_and_of_one():
     assert log.labels() == ["a1", "a2", "a3"] and results == [42], (
         f"one task of three steps returned {results!r} (expected [42]) and ran:\n"
         f"{log.timeline()}\nWith one task, each pause() comes straight back to it."
+    )
+
+
+def test_round_robin_returns_once_every_task_greenlet_has_finished():
+    log = Log()
+    lengths = [2, 1, 3]
+    tasks = [make_task(log, chr(ord("a") + i), n, i) for i, n in enumerate(lengths)]
+    results = finishes_within(
+        1.0, pingpong.round_robin, tasks,
+        explain="round_robin did not return, though every task finishes after a few steps.",
+    )  # fmt: skip
+    assert type(results) is list and results == [0, 1, 2], (
+        f"round_robin returned {results!r}, expected [0, 1, 2], the tasks' return values"
+    )
+    parked = sorted({log.names[id(who)] for _, who, _ in log.events if not who.dead})
+    assert not parked, (
+        f"round_robin returned while the greenlets that ran the tasks ({', '.join(parked)}) "
+        f"were still suspended, not finished:\n{log.timeline()}\nA task's greenlet should "
+        "end by returning from its function: then it is dead, and its return value comes "
+        "out of the scheduler's switch(). A wrapper that stores the result and then "
+        "switches to the scheduler (or pauses) to say 'done' leaves every greenlet parked "
+        "in that switch; greenlet ends it only later, by raising GreenletExit inside it "
+        "when it is garbage-collected, so its `finally` blocks run at some unknown time."
+    )
+
+
+def test_a_task_that_raises_stops_round_robin_with_its_exception():
+    class Broken(Exception):
+        pass
+
+    log = Log()
+    raised = []
+
+    def breaks():
+        log.record("b1")
+        pingpong.pause()
+        log.record("b2")
+        raised.append(Broken("task b broke at its second step"))
+        raise raised[-1]
+
+    tasks = [make_task(log, "a", 3, "A"), breaks, make_task(log, "c", 3, "C")]
+    error = None
+    try:
+        outcome = finishes_within(
+            1.0, pingpong.round_robin, tasks,
+            explain="round_robin did not return after task b raised.",
+        )  # fmt: skip
+    except Broken as exc:
+        error = exc
+    assert error is not None, (
+        f"task b raised Broken at its second step, and round_robin returned {outcome!r}:\n"
+        f"{log.timeline()}\nAn exception a greenlet does not catch ends it and is raised "
+        "in its parent, out of the parent's switch(): let it come out of round_robin. "
+        "Catching it and keeping it as a result (as gevent's Greenlet does, in its "
+        "`exception` attribute) hides the failure from the caller."
+    )
+    assert error is raised[0], f"round_robin raised {error!r}, not the exception task b raised"
+    want = ["a1", "b1", "c1", "a2", "b2"]
+    assert log.labels() == want, (
+        f"task b raised at its second step: the turns up to then were expected, and "
+        f"nothing after ({' '.join(want)}); what ran:\n{log.timeline()}\nThe exception "
+        "comes out of the scheduler's switch() to task b: it ends the scheduler too, and "
+        "no other task is resumed."
     )
