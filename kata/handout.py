@@ -57,9 +57,9 @@ def copy_parts(dest: Path) -> None:
     shutil.copy2(manifest.MANIFEST_PATH, dest / "exercises" / manifest.MANIFEST_PATH.name)
     for exercise in manifest.exercises():
         shutil.copytree(exercise.folder, dest / "exercises" / exercise.id, ignore=IGNORED)
-    # A student's `pytest` runs their exercises; the self-test is not in their copy.
+    # A student's `pytest` runs their exercises (setup.cfg's testpaths); the self-test is not in their copy.
     config = dest / "setup.cfg"
-    config.write_text(re.sub(r"(?m)^testpaths = .*$", "testpaths = exercises", config.read_text()))
+    config.write_text(re.sub(r"(?m)^# The repository's self-test .*\n", "", config.read_text()))
 
 
 def student_readme() -> str:

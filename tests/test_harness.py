@@ -126,3 +126,15 @@ def test_no_time_limit_fires_while_a_learner_is_in_the_debugger(where, tmp_path)
     assert "(Pdb)" in output, f"the breakpoint was never reached, so this proves nothing:\n{output[-3000:]}"
     assert run.returncode == 0, f"a time limit fired while the learner was at the prompt:\n{output[-3000:]}"
     assert "did not finish" not in output and "Timeout" not in output, output[-3000:]
+
+
+def test_a_bare_pytest_collects_the_exercises_not_the_self_test():
+    """The learner's command (and an IDE's test panel) is a bare `pytest` at the root."""
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        capture_output=True, text=True, timeout=120, cwd=manifest.REPO_ROOT,
+    )  # fmt: skip
+    collected = [line for line in run.stdout.splitlines() if "::" in line]
+    assert collected and all(line.startswith("exercises/") for line in collected), run.stdout[-3000:]
+    expected = sum(len(runner.test_names(e)) for e in manifest.exercises())
+    assert len(collected) == expected, f"collected {len(collected)} tests, the exercises have {expected}"
