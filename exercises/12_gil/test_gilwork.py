@@ -11,6 +11,7 @@ the same moment. I/O-bound tasks wait at a gate in this process until the test l
 them go, so the test counts how many wait at once, and chooses the order they finish in.
 """
 
+import multiprocessing
 import os
 import pickle
 import sys
@@ -20,7 +21,7 @@ import time
 import pytest
 
 import kata.probes.gilwork as probe
-from kata import finishes_within, guard, implementation, messages
+from kata import Call, finishes_within, guard, implementation, messages
 
 gilwork = implementation("gilwork")
 
@@ -57,31 +58,6 @@ PICKLE = (
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-class Call:
-    """fn(*args, **kwargs) in a daemon thread; keeps what it returned or raised."""
-
-    def __init__(self, fn, *args, name, **kwargs):
-        self.value = self.error = None
-        self.thread = threading.Thread(target=self._run, args=(fn, args, kwargs), name=name, daemon=True)
-        self.thread.start()
-
-    def _run(self, fn, args, kwargs):
-        try:
-            self.value = fn(*args, **kwargs)
-        except BaseException as exc:  # handed to the test's thread by the test
-            self.error = exc
-
-    def finish(self, seconds, what):
-        """Join the call; fail the test if it still runs after `seconds`."""
-        self.thread.join(seconds)
-        if self.thread.is_alive():
-            guard.excuse(self.thread)
-            pytest.fail(
-                messages.stuck_report(f"{what} has not returned after {seconds:g} s:", [self.thread]),
-                pytrace=False,
-            )
 
 
 def timeline(records, width=40):
@@ -133,7 +109,7 @@ def fail_if_pickling(exc, what):
 
 
 def raised_task_failed(fn, tasks, seconds, what, **kwargs):
-    """Call fn(tasks); it must raise the TaskFailed that task 1 raised."""
+    """Call fn(tasks); it must raise the TaskFailed that task 1 raised. Returns it."""
     error = None
     try:
         value = finishes_within(seconds, fn, tasks, **kwargs, explain=f"{what} never returned.")
@@ -141,9 +117,9 @@ def raised_task_failed(fn, tasks, seconds, what, **kwargs):
         raise
     except Exception as exc:  # judged below, outside this except block
         error = exc
-    if isinstance(error, probe.TaskFailed):
+    if type(error) is probe.TaskFailed:
         expect("task 1" in str(error), f"{what} raised {error!r}: the exception of another task?")
-        return
+        return error  # kept alive by the caller, with the frames its traceback holds
     if error is not None:
         fail_if_pickling(error, what)
         pytest.fail(
@@ -164,16 +140,24 @@ def raised_task_failed(fn, tasks, seconds, what, **kwargs):
 # --- CPU-bound work: processes ------------------------------------------------------------
 
 
-def crunch_in_processes(folder, count, workers):
+OMITTED = object()  # crunch_in_processes: call run_cpu_bound without `workers`
+CPUS = os.cpu_count() or 1
+
+
+def crunch_in_processes(folder, count, workers=OMITTED):
     """run_cpu_bound(Crunch tasks, workers), watching the rendezvous as they start.
 
     Returns what it returned. Fails the test, with what the rendezvous saw, when the
-    tasks never get two processes busy at once.
+    tasks never get two processes busy at once (one, on a machine with one CPU, when
+    `workers` is left to its default).
     """
     me = os.getpid()
     folder.mkdir()
-    tasks = [probe.Crunch(i, me, str(folder), meet=2, size=SIZE) for i in range(count)]
-    running = Call(gilwork.run_cpu_bound, tasks, workers, name="calling run_cpu_bound")
+    meet = 2 if workers is not OMITTED else min(2, CPUS)
+    said = f"workers={workers}" if workers is not OMITTED else f"workers left to its default, {CPUS} CPUs here"
+    tasks = [probe.Crunch(i, me, str(folder), meet=meet, size=SIZE) for i in range(count)]
+    args = (tasks,) if workers is OMITTED else (tasks, workers)
+    running = Call(gilwork.run_cpu_bound, *args, name="calling run_cpu_bound")
     began = time.monotonic()
     first = None
     problem = None
@@ -186,14 +170,14 @@ def crunch_in_processes(folder, count, workers):
                 # Workers start together; the first one's start-up shows how slow a
                 # process start is on this machine, now.
                 patience = max(MEET, 3 * (now - began))
-            if len(seen) >= 2:
+            if len(seen) >= meet:
                 break
             if first is not None and now - first > patience:
                 [(pid, indexes)] = seen.items()
                 problem = (
                     f"task {min(indexes)} started in worker process {pid} and waited for a "
-                    f"task in a second process; none came within {patience:.1f} s, though "
-                    f"workers={workers}. The tasks ran one at a time: hand every task to "
+                    f"task in a second process; none came within {patience:.1f} s, with "
+                    f"{said}. The tasks ran one at a time: hand every task to "
                     "the pool first (submit them all, or use map), then ask for the "
                     "results. A loop that submits one task and waits for its result "
                     "before submitting the next, or a pool of one process, gets no "
@@ -208,25 +192,40 @@ def crunch_in_processes(folder, count, workers):
                 break
             running.thread.join(0.01)
         if problem is None:
-            running.finish(FINISH, f"run_cpu_bound({count} tasks, workers={workers})")
+            try:
+                return running.finish(FINISH, f"run_cpu_bound({count} tasks, {said})")
+            except Exception as exc:  # a task that could not be pickled gets its lesson
+                fail_if_pickling(exc, "run_cpu_bound")
+                raise
     finally:
         probe.abort(folder)  # lets any task still waiting at the rendezvous go on
-    if problem is not None:
-        running.thread.join(SOON)
-        if running.thread.is_alive():
-            guard.excuse(running.thread)
-        pytest.fail(problem, pytrace=False)
-    if running.error is not None:
-        fail_if_pickling(running.error, "run_cpu_bound")
-        raise running.error
-    return running.value
+        if problem is not None:
+            running.thread.join(SOON)
+            if running.thread.is_alive():
+                guard.excuse(running.thread)
+    pytest.fail(problem, pytrace=False)
+
+
+def no_worker_process_left(before, what):
+    """Fail the test if processes started since `before` (a set) are still running."""
+    left = sorted(p.pid for p in multiprocessing.active_children() if p not in before)
+    expect(
+        not left,
+        f"{what}, and its worker processes {left} were still running. Shut the pool down "
+        "before returning, however the call ends: a `with ProcessPoolExecutor(...)` (or "
+        "`with Pool(...)`) block does it on the way out, exception or not. A shutdown() "
+        "on the line after the results is skipped when result() raises, and the "
+        "traceback then keeps the pool and its processes alive."
+    )
 
 
 @pytest.mark.timeout(60)  # room for worker processes to start on a slow machine
 def test_cpu_bound_tasks_run_in_worker_processes_at_the_same_time(tmp_path):
     count, workers = 5, 2
+    before = set(multiprocessing.active_children())
     results = crunch_in_processes(tmp_path / "rendezvous", count, workers)
     what = f"run_cpu_bound({count} tasks, workers={workers})"
+    no_worker_process_left(before, f"{what} returned")
     check_records(results, count, what)
     me = os.getpid()
     here = [r for r in results if r.pid == me]
@@ -277,7 +276,77 @@ def test_cpu_bound_tasks_run_in_worker_processes_at_the_same_time(tmp_path):
 def test_a_failing_cpu_bound_task_raises_in_the_caller():
     me = os.getpid()
     tasks = [probe.Crunch(0, me), probe.Crunch(1, me, fail=True), probe.Crunch(2, me)]
-    raised_task_failed(gilwork.run_cpu_bound, tasks, CHILD_START + FINISH, "run_cpu_bound", workers=2)
+    before = set(multiprocessing.active_children())
+    error = raised_task_failed(gilwork.run_cpu_bound, tasks, CHILD_START + FINISH, "run_cpu_bound", workers=2)
+    # Checked while the exception, and the frames its traceback holds, are still alive.
+    no_worker_process_left(before, f"run_cpu_bound raised {error!r}")
+
+
+@pytest.mark.timeout(60)
+def test_cpu_bound_workers_default_to_one_process_per_cpu(tmp_path):
+    count = 4
+    before = set(multiprocessing.active_children())
+    what = f"run_cpu_bound({count} tasks) (workers left to its default)"
+    error = None
+    try:
+        results = crunch_in_processes(tmp_path / "rendezvous", count)  # no `workers` argument
+    except TypeError as exc:  # judged below, outside this except block
+        error = exc
+    if error is not None:
+        pytest.fail(
+            f"{what} raised:\n{messages.format_exception(error)}\nworkers=None is the "
+            "default, and means one process per CPU: `workers or os.cpu_count()`, or hand "
+            "None on to ProcessPoolExecutor(max_workers=None) or Pool(None), which count "
+            "the CPUs themselves. min(None, ...) and None + 1 raise TypeError.",
+            pytrace=False,
+        )
+    no_worker_process_left(before, f"{what} returned")
+    check_records(results, count, what)
+    me = os.getpid()
+    pids = sorted({r.pid for r in results})
+    expect(
+        me not in pids and len(pids) <= CPUS,
+        f"{what} ran its tasks in the processes {pids} (this one is {me}): expected worker "
+        f"processes, at most os.cpu_count() = {CPUS} of them. workers=None means one "
+        "process per CPU: ProcessPoolExecutor(max_workers=None) and Pool(None) do that "
+        f"themselves.\n{timeline(results)}"
+    )
+    order = [r.index for r in results]
+    expect(order == list(range(count)), f"{what} returned the results of tasks {order}. {IN_ORDER}\n{timeline(results)}")
+
+
+def test_no_tasks_give_an_empty_list_at_once():
+    processes_before = set(multiprocessing.active_children())
+    threads_before = set(threading.enumerate())
+    for name, args in (
+        ("run_cpu_bound", ([],)),
+        ("run_cpu_bound", ([], None)),
+        ("run_cpu_bound", ([], 3)),
+        ("run_io_bound", ([],)),
+        ("run_io_bound", ([], 4)),
+    ):
+        fn = getattr(gilwork, name)
+        what = f"{name}({', '.join(map(repr, args))})"
+        error = None
+        try:
+            value = finishes_within(SOON, fn, *args, explain=f"{what} never returned.")
+        except (NotImplementedError, AssertionError):
+            raise
+        except Exception as exc:  # judged below, outside this except block
+            error = exc
+        if error is not None:
+            pytest.fail(
+                f"{what} raised:\n{messages.format_exception(error)}\nWith no tasks there is "
+                "nothing to run: return [] (an empty list), before making a pool. A pool "
+                "sized min(workers, len(tasks)) asks for 0 workers, and both executors "
+                "refuse that with ValueError.",
+                pytrace=False,
+            )
+        expect(type(value) is list and value == [], f"{what} returned {value!r:.200}; expected []")
+    left = [p.pid for p in multiprocessing.active_children() if p not in processes_before]
+    expect(not left, f"with no tasks, worker processes {left} were left running")
+    threads = [t.name for t in threading.enumerate() if t not in threads_before and t.is_alive()]
+    expect(not threads, f"with no tasks, threads {threads} were left running")
 
 
 # --- I/O-bound work: threads --------------------------------------------------------------
@@ -364,47 +433,97 @@ def test_io_bound_tasks_wait_together_in_threads_of_this_process():
 
 
 def test_io_bound_threads_are_capped_at_max_threads():
-    count, cap = 12, 3
+    for count, given in ((12, 3), (34, None)):  # None: max_threads left to its default, 32
+        cap = 32 if given is None else given
+        what = f"run_io_bound({count} tasks, max_threads={cap})" if given else (
+            f"run_io_bound({count} tasks) (max_threads left to its default, 32)"
+        )
+        capped_run(count, given, cap, what)
+
+
+def capped_run(count, given, cap, what):
     gate = probe.Gate()
     tasks = [probe.Waiter(gate.id, i, os.getpid()) for i in range(count)]
-    running = Call(gilwork.run_io_bound, tasks, max_threads=cap, name="calling run_io_bound")
+    threads_before = set(threading.enumerate())
+    kwargs = {} if given is None else {"max_threads": given}
+    running = Call(gilwork.run_io_bound, tasks, **kwargs, name="calling run_io_bound")
     try:
         full = wait_at_gate(gate, running, cap)
         if full:  # the cap is reached: does a task more come in?
             gate.wait_until(lambda g: g.peak > cap, NO_MORE)
     finally:
         gate.close()
-    running.finish(SOON, f"run_io_bound({count} tasks, max_threads={cap})")
-    if running.error is not None:
-        raise running.error
-    what = f"run_io_bound({count} tasks, max_threads={cap})"
+    running.finish(SOON, what)
     check_records(running.value, count, what)
     not_in_threads(running.value, what)
     expect(
         gate.peak <= cap,
-        f"{gate.peak} tasks waited at once with max_threads={cap}: the threads are not "
+        f"{gate.peak} tasks waited at once in {what}: the threads are not "
         "capped. A thread per task is cheap for a handful of tasks, but 10,000 tasks would "
         "mean 10,000 threads (memory for each stack, and the operating system's limits). "
         f"Use a pool of min(max_threads, len(tasks)) threads.\n{gate.picture()}"
     )
     expect(
         full,
-        f"with max_threads={cap}, at most {gate.peak} task(s) waited at once: up to {cap} "
+        f"in {what}, at most {gate.peak} task(s) waited at once: up to {cap} "
         f"should wait at the same time, each in its own thread.\n{gate.picture()}"
     )
     order = [r.index for r in running.value]
     expect(order == list(range(count)), f"{what} returned the results of tasks {order}. {IN_ORDER}")
+    left = [t.name for t in threading.enumerate() if t not in threads_before and t.is_alive()]
+    expect(
+        not left,
+        f"{what} returned while its threads {left} were still alive: every thread has ended "
+        "before run_io_bound returns (leave a `with ThreadPoolExecutor(...)` block, or join "
+        "the threads you started)"
+    )
 
 
-def test_a_failing_io_bound_task_raises_in_the_caller():
+def test_a_failing_io_bound_task_raises_in_the_caller_after_every_thread_has_ended():
     gate = probe.Gate()
-    gate.open_all()  # nobody waits here
+    me = os.getpid()
+    tasks = [probe.Waiter(gate.id, 0, me), probe.Waiter(gate.id, 1, me, fail=True), probe.Waiter(gate.id, 2, me)]
+    threads_before = set(threading.enumerate())
+    ended = threading.Condition()
+    running = Call(gilwork.run_io_bound, tasks, name="calling run_io_bound", changed=ended)
+    ended_early = False
     try:
-        me = os.getpid()
-        tasks = [probe.Waiter(gate.id, 0, me), probe.Waiter(gate.id, 1, me, fail=True), probe.Waiter(gate.id, 2, me)]
-        raised_task_failed(gilwork.run_io_bound, tasks, SOON, "run_io_bound")
+        together = wait_at_gate(gate, running, 3)
+        if together:
+            for index in (0, 1):  # task 0 returns, then task 1 raises; task 2 is still held
+                gate.release(index)
+                gate.wait_until(lambda g: index in g.left, SOON)
+            with ended:  # the call must not end while task 2 still runs in its thread
+                ended_early = ended.wait_for(lambda: running.done, NO_MORE)
     finally:
         gate.close()
+    what = "run_io_bound(3 tasks; task 1 raises)"
+    try:
+        value = running.finish(SOON, what)
+    except probe.TaskFailed as exc:
+        error = exc
+    else:
+        pytest.fail(
+            f"task 1 raised TaskFailed, and {what} returned {value!r:.300} as if all was well. "
+            "An exception in a task must reach the caller: don't catch it, and don't hand it "
+            "back as a value. future.result() raises it for you.",
+            pytrace=False,
+        )
+    expect(
+        type(error) is probe.TaskFailed and "task 1" in str(error),
+        f"{what} raised {error!r}: not the exception task 1 raised",
+    )
+    expect(together, f"the 3 tasks never waited at the gate at the same time.\n{gate.picture()}")
+    expect(
+        not ended_early,
+        f"{what} raised task 1's exception while task 2 was still running in its thread (the "
+        "test still held it). Every thread has ended before run_io_bound returns, however "
+        "it ends: leaving a `with ThreadPoolExecutor(...)` block waits for the running "
+        "tasks, also when result() raised. shutdown(wait=False), or threads you started "
+        f"and did not join, leave work running after the caller thinks it is over.\n{gate.picture()}"
+    )
+    left = [t.name for t in threading.enumerate() if t not in threads_before and t.is_alive()]
+    expect(not left, f"{what} raised, and its threads {left} were still alive")
 
 
 # --- is the GIL on? -----------------------------------------------------------------------

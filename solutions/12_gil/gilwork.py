@@ -19,7 +19,7 @@ from typing import Any
 
 def run_cpu_bound(tasks: Sequence[Callable[[], Any]], workers: int | None = None) -> list:
     """Run every task (a callable taking no arguments) in worker processes; return the
-    results in the order of ``tasks``.
+    results in the order of ``tasks`` (no tasks: an empty list, at once).
 
     Use one pool of at most ``workers`` processes (default: ``os.cpu_count()``), reused
     for every task, with every task handed to the pool before waiting for any result, so
@@ -42,7 +42,7 @@ def run_cpu_bound(tasks: Sequence[Callable[[], Any]], workers: int | None = None
 
 def run_io_bound(tasks: Sequence[Callable[[], Any]], max_threads: int = 32) -> list:
     """Run every task (a callable taking no arguments) in threads of this process;
-    return the results in the order of ``tasks``.
+    return the results in the order of ``tasks`` (no tasks: an empty list, at once).
 
     Up to ``max_threads`` tasks run at once, each in a thread of its own, so that their
     waits overlap; never more than ``max_threads`` threads. No processes: a task that

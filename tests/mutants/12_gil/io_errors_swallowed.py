@@ -1,7 +1,7 @@
 """A failing I/O-bound task is left out of the results: the caller gets fewer results
 and never hears why.
 
-Caught by: test_a_failing_io_bound_task_raises_in_the_caller
+Caught by: test_a_failing_io_bound_task_raises_in_the_caller_after_every_thread_has_ended
 """
 
 from kata.runner import load_reference
