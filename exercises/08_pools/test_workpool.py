@@ -45,6 +45,19 @@ SHUT_DOWN = (
     "result is late, pool.terminate() before that join(). (A `with Pool(...) as pool:` "
     "block does terminate() and join() on the way out.)"
 )
+JOIN_BEFORE_CLOSE = (
+    "run_all called join() on a pool that was still open, and Pool.join() raised "
+    "ValueError('Pool is still running'). join() waits for the workers to exit, and they "
+    "only exit once the pool is shut: close() first (no more jobs are coming: each worker "
+    "leaves once the queue is empty), then join(); or terminate(), then join(). As it is, "
+    "the pool was left open, its workers waiting for jobs that never come."
+)
+ONE_ARGUMENT = (
+    "The task was not called with the job's arguments. Each job is a tuple of arguments, "
+    "and each task is task(*job): apply_async(task, job) or starmap_async(task, jobs) "
+    "unpack it; map(task, jobs) and map_async pass the whole tuple as one argument, "
+    "task(job)."
+)
 STUCK = (
     "run_all did not return. Stuck in get()? A task that fails makes get() raise, so a "
     "get() that waits forever waits for a result that never comes (were the jobs given "
@@ -82,7 +95,7 @@ class Switchboard:
         self.last_start = None  # when the latest task started
         self._created = time.monotonic()
         self._released = set()
-        self._everyone_released = self._call_over = self._closing = False
+        self._everyone_released = self._call_over = self._closing = self._left_open = False
         self._lines, self._threads = [], []
         self._accepting = threading.Thread(target=self._accept, name="switchboard", daemon=True)
         self._accepting.start()
@@ -193,16 +206,27 @@ class Switchboard:
 
     # --- the test's side ---------------------------------------------------------------
 
-    def run_all(self, count, workers, *, director=None, seconds=BOOT + 2 * PATIENCE, explain=STUCK, **kwargs):
-        """Call workpool.run_all on `count` jobs while `director` (if any) steers the tasks."""
+    def run_all(self, count, workers, *, director=None, seconds=BOOT + 2 * PATIENCE, explain=STUCK,
+                make_jobs=jobs, **kwargs):
+        """Call workpool.run_all on `count` jobs (made by `make_jobs`) while `director`
+        (if any) steers the tasks."""
         directing = None
         if director is not None:
             directing = threading.Thread(target=director, args=(self,), name="director", daemon=True)
             directing.start()
         try:
             return finishes_within(
-                seconds, workpool.run_all, self.task, jobs(count), workers, explain=explain, **kwargs
+                seconds, workpool.run_all, self.task, make_jobs(count), workers, explain=explain, **kwargs
             )
+        except ValueError as exc:
+            if "still running" in str(exc):
+                self._left_open = True  # its workers wait for jobs: no use waiting for them
+                raise AssertionError(f"{JOIN_BEFORE_CLOSE}\n{self.timeline()}") from None
+            raise
+        except TypeError as exc:
+            if "call() missing" in str(exc) or "call() takes" in str(exc):
+                raise AssertionError(f"run_all raised TypeError: {exc}. {ONE_ARGUMENT}") from None
+            raise
         finally:
             with self._changed:
                 self._call_over = True
@@ -273,7 +297,7 @@ class Switchboard:
         # let go, a moment to exit by themselves. Killed instead (the harness kills what a
         # test leaves), a worker can die holding one of the pool's locks, and the pool's
         # own clean-up at interpreter exit would then wait for that lock for ever.
-        deadline = time.monotonic() + 1.0
+        deadline = time.monotonic() + (0.0 if self._left_open else 1.0)
         while time.monotonic() < deadline and any(
             what == "still running" for what in still_there(self.worker_pids()).values()
         ):
@@ -338,6 +362,27 @@ def still_there(pids):
     return left
 
 
+def never_joined(pids):
+    """Of these worker pids, those whose Process this process started and never joined.
+
+    multiprocessing keeps every Process it started on a list until join() (or a look at
+    is_alive() after it ended) takes it off: what is still there was never waited for.
+    Under forkserver the workers are the forkserver's children, so an exited worker
+    leaves no zombie here, but it stays on that list all the same.
+    """
+    children = list(getattr(multiprocessing.process, "_children", ()))
+    return {p.pid for p in children if p.pid in pids}
+
+
+def left_behind(pids):
+    """What is left of these worker processes: pid -> still running, a zombie, or never
+    joined."""
+    left = still_there(pids)
+    for pid in sorted(never_joined(pids) - set(left)):
+        left[pid] = "exited, but never joined (join() was not called)"
+    return left
+
+
 def describe(left):
     return ", ".join(f"pid {pid} {what}" for pid, what in left.items())
 
@@ -366,14 +411,27 @@ def k_at_once_message(board, k):
 
 def check_results(results, count, board):
     expected = expected_results(count)
-    if results == expected:
-        return
+    ran = sorted(board.finished)
+    if type(results) is list and list(results) == expected and ran == list(range(count)):
+        if all(type(r) is str for r in results):
+            return
+    if type(results) is list and list(results) == expected:
+        raise AssertionError(
+            f"run_all returned the right-looking {results!r}, yet the tasks that finished "
+            f"were {ran}, not all {count} of them: each result must be what task(*job) "
+            f"returned, run in the pool.\n{board.timeline()}"
+        )
     if isinstance(results, list) and sorted(map(str, results)) == sorted(expected):
         hint = (
             "Every result is there, but in the order the tasks finished, not the order of "
             "the jobs (a callback that appends, imap_unordered, or taking whichever result "
             "is ready first). Keep the AsyncResult of each apply_async in a list, in job "
             "order, and get() them in that order."
+        )
+    elif type(results) is not list:
+        hint = (
+            f"It returned a {type(results).__name__}, not a list: return a new list with "
+            "one result per job, what the task returned for it."
         )
     else:
         hint = "Return a list with one result per job: what the task returned for it."
@@ -449,7 +507,7 @@ def test_the_pool_is_closed_and_joined_before_run_all_returns():
         warnings.simplefilter("always", ResourceWarning)
         try:
             results = board.run_all(4, 2)
-            left = still_there(board.worker_pids())
+            left = left_behind(board.worker_pids())
             unclosed = [str(w.message) for w in caught if "unclosed" in str(w.message)]
             assert not left, (
                 f"run_all returned, but worker processes that ran its tasks are still "
@@ -475,7 +533,7 @@ def test_a_failing_task_raises_its_exception_in_the_caller():
             results = board.run_all(count, 1)
         except probe.TaskFailed as exc:
             error = exc
-        except NotImplementedError:
+        except (NotImplementedError, AssertionError):
             raise
         except Exception as exc:
             raise AssertionError(
@@ -494,7 +552,7 @@ def test_a_failing_task_raises_its_exception_in_the_caller():
         assert f"task {count - 1}" in str(error), (
             f"run_all raised TaskFailed({error}), not the one task {count - 1} raised"
         )
-        left = still_there(board.worker_pids())
+        left = left_behind(board.worker_pids())
         assert not left, (
             f"run_all raised task {count - 1}'s error, but the worker process of its pool "
             f"is still there: {describe(left)}. On the way out with an exception, shut the "
@@ -527,9 +585,85 @@ def test_a_late_result_raises_timeout_error_and_stops_the_pool():
                 f"{results!r} instead of raising multiprocessing.TimeoutError"
             )
         took = time.monotonic() - started
-        left = still_there(board.worker_pids())
+        left = left_behind(board.worker_pids())
         assert not left, (
             f"run_all raised TimeoutError after {took:.2f} s, but worker processes of its "
             f"pool are still there: {describe(left)}. The late tasks are still running: "
             "terminate() the pool, then join() it. " + SHUT_DOWN
         )
+
+
+def edge_call(board, count, workers, call, **kwargs):
+    """board.run_all(count, workers, **kwargs), with a lesson for what an edge case raises."""
+    try:
+        return board.run_all(count, workers, **kwargs)
+    except (NotImplementedError, AssertionError):
+        raise
+    except Exception as exc:
+        if isinstance(exc, ValueError) and "at least 1" in str(exc):
+            why = (
+                "Pool(0) raises ValueError: a pool sized to the number of jobs "
+                "(min(workers, len(jobs))) has no process to start when there are no "
+                "jobs. Make the pool of `workers` processes: the idle ones cost little."
+            )
+        elif isinstance(exc, TypeError) and "len()" in str(exc):
+            why = (
+                "len() does not work on every iterable: `jobs` may be a generator or an "
+                "iterator. Go through it once (a list comprehension, or list(jobs)), and "
+                "size the pool by `workers`."
+            )
+        else:
+            why = "An edge case is not an error: handle it like any other call."
+        raise AssertionError(f"{call} raised {type(exc).__name__}: {exc}. {why}") from None
+
+
+def test_no_jobs_or_fewer_jobs_than_workers_still_work():
+    # No jobs at all: an empty list back, and no worker left behind.
+    before = set(getattr(multiprocessing.process, "_children", ()))
+    with Switchboard() as board:
+        results = edge_call(board, 0, 2, "run_all(task, [], 2)")
+        assert type(results) is list and results == [], (
+            f"run_all(task, [], 2) returned {results!r}; with no jobs there is nothing to "
+            "run, and the answer is an empty list []. (A Pool sized to the number of jobs "
+            "has no processes here, and Pool(0) raises ValueError.)"
+        )
+    new = [p for p in getattr(multiprocessing.process, "_children", ()) if p not in before]
+    left = left_behind({p.pid for p in new})
+    assert not left, (
+        f"run_all(task, [], 2) returned [], but processes it started are still there: "
+        f"{describe(left)}. With no jobs too, shut the pool you made. " + SHUT_DOWN
+    )
+    # More workers than jobs, the jobs given as an iterator (any iterable will do), and
+    # timeout=None said out loud: two results, in order.
+    with Switchboard() as board:
+        results = edge_call(
+            board, 2, 5, "run_all(task, iter(jobs), 5, timeout=None) with 2 jobs",
+            make_jobs=lambda n: iter(jobs(n)), timeout=None,
+        )
+        check_results(results, 2, board)
+
+
+def test_a_result_that_comes_within_the_timeout_is_returned():
+    # The tasks are held until both run, then 0.2 s more: the timeout is long enough for
+    # all of that, so run_all must wait for them and return their results.
+    late = 0.2
+
+    def direct(board):
+        if board.wait_until_running(2):
+            time.sleep(late)  # the results come late, but well within the timeout
+        board.release_all()
+
+    timeout = BOOT + PATIENCE
+    with Switchboard(hold={0, 1}) as board:
+        started = time.monotonic()
+        try:
+            results = board.run_all(2, 2, director=direct, timeout=timeout, seconds=timeout + PATIENCE)
+        except multiprocessing.TimeoutError:
+            raise AssertionError(
+                f"run_all(..., timeout={timeout:g}) raised multiprocessing.TimeoutError after "
+                f"{time.monotonic() - started:.2f} s, though the tasks ended after about "
+                f"{late} s. A timeout is how long to wait, not a reason to stop waiting at "
+                "once: pass it to get(timeout), which waits up to that long for each result "
+                "(not get(0), and not one look at ready()).\n" + board.timeline()
+            ) from None
+        check_results(results, 2, board)
