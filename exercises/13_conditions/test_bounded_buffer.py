@@ -1,190 +1,43 @@
 """Tests for 13_conditions. Run them with:  pytest exercises/13_conditions
 
-The tests that need to know who is waiting hand the buffer a WatchedCondition: a
-threading.Condition that counts the threads asleep in wait() and not yet notified. When
-it says three, all three will be woken by the next notify_all(); when a woken thread has
-gone back to waiting, it says so. So the tests never sleep "long enough" and hope: they
-wait until the condition says what they need.
+The tests that need to know who is waiting hand the buffer a WatchedCondition
+(kata/watched.py): a threading.Condition that counts the threads asleep in wait() and not
+yet notified. When it says three, all three will be woken by the next notify_all(); when
+a woken thread has gone back to waiting, it says so. So the tests never sleep "long
+enough" and hope: they wait until the condition says what they need, and every race
+(three consumers woken for one item, an item taken back before a woken consumer runs,
+two puts under one hold of the lock) is built by the test holding the lock, so it holds
+the same way on a free-threaded build, where threads really run at once.
 """
 
+import queue
 import sys
 import threading
 import time
-import traceback
 from collections import Counter
 
 import pytest
 
-from kata import finishes_within, implementation
+from kata import Call, finishes_within, implementation, messages
+from kata.watched import SETTLE, WatchedCondition
 
 bounded_buffer = implementation("bounded_buffer")
 
 PATIENCE = 1.0  # seconds a test waits for something a right answer does at once
-SETTLE = 0.5  # seconds for a few threads to start and reach wait() (a right answer: ~1 ms)
+TIMEOUT = 0.1  # a put's or get's timeout, in the tests that notify it while it waits
+NOTIFYING = 10 * TIMEOUT  # how long the test keeps waking it up with nothing to give
 
 USE_THE_CONDITION = (
     "BoundedBuffer must wait on the condition it was given (BoundedBuffer(capacity, "
     "condition)), not on one of its own, and must wait, not sleep or spin in a loop."
 )
-
-
-class WatchedCondition(threading.Condition):
-    """A threading.Condition (re-entrant lock, as by default) that reports its waiters."""
-
-    def __init__(self):
-        super().__init__(threading.RLock())
-        self.waits = 0  # calls of wait() so far
-        self._news = threading.Condition(threading.Lock())  # for the test's own thread
-        release_save = self._release_save
-
-        def release_and_report():
-            # wait() calls this once its thread is on the list of waiters, to give the
-            # lock up: from now on a notify will wake it. Tell the test's thread.
-            state = release_save()
-            self.poke()
-            return state
-
-        self._release_save = release_and_report
-
-    @property
-    def asleep(self):
-        """Threads in wait() that no notify has woken yet (CPython's list of waiters)."""
-        return len(self._waiters)
-
-    def wait(self, timeout=None):
-        self.waits += 1
-        return super().wait(timeout)
-
-    def poke(self):
-        """Something changed: let the test's thread look again."""
-        with self._news:
-            self._news.notify_all()
-
-    def until(self, predicate, timeout=SETTLE):
-        """Wait (in the test's thread) until predicate() is true; return whether it is."""
-        with self._news:
-            return self._news.wait_for(predicate, timeout)
-
-
-class Worker:
-    """Calls fn() in a daemon thread and keeps what it returned or raised."""
-
-    def __init__(self, fn, name, watch=None):
-        self.value = self.error = None
-        self._fn, self._watch = fn, watch
-        self.thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        try:
-            self.value = self._fn()
-        except BaseException as exc:  # handed to the test's thread by outcome()
-            self.error = exc
-        finally:
-            if self._watch is not None:
-                self._watch.poke()
-
-    @property
-    def done(self):
-        return not self.thread.is_alive()
-
-    def outcome(self, seconds=PATIENCE, stuck="", expect=()):
-        """What fn returned, or the exception it raised if it is one of `expect`.
-
-        Any other exception is raised here; still running after `seconds` fails the test.
-        """
-        self.thread.join(seconds)
-        if self.thread.is_alive():
-            pytest.fail(f"{stuck}\n{where(self.thread)}", pytrace=False)
-        if self.error is not None:
-            if isinstance(self.error, expect):
-                return self.error
-            raise_with_lesson(self.error)
-        return self.value
-
-
-def where(thread):
-    """Where a stuck thread is, in the learner's code."""
-    frame = sys._current_frames().get(thread.ident)
-    own = sys.modules[bounded_buffer.BoundedBuffer.__module__].__file__
-    frames = [f for f in traceback.extract_stack(frame) if f.filename == own][-3:]
-    lines = [f"  {f.filename.rsplit('/', 1)[-1]}:{f.lineno} in {f.name}: {f.line}" for f in frames]
-    return f"Thread {thread.name!r} is stuck at:\n" + "\n".join(lines or ["  (outside your code)"])
-
-
-def raise_with_lesson(exc):
-    if isinstance(exc, RuntimeError) and "un-acquired" in str(exc):
-        raise AssertionError(
-            f"RuntimeError: {exc}. wait() and notify() may only be called by the thread "
-            "that holds the condition's lock, inside 'with self._condition:'. wait() gives "
-            "the lock up while it sleeps and takes it back before it returns."
-        ) from exc
-    raise exc
-
-
-def call(fn, *args, explain="", **kwargs):
-    """fn(*args, **kwargs) in a helper thread, failing fast (with `explain`) if it is stuck."""
-    try:
-        return finishes_within(PATIENCE, fn, *args, explain=explain, **kwargs)
-    except RuntimeError as exc:
-        raise_with_lesson(exc)
-
-
-def take(buf):
-    """buf.get(), or the Closed it raised."""
-    try:
-        return call(buf.get)
-    except bounded_buffer.Closed as exc:
-        return exc
-
-
-def start(count, fn, name, watch):
-    return [Worker(fn, f"{name}-{i}", watch) for i in range(count)]
-
-
-def wait_until_asleep(watch, count, workers, who):
-    """Until `count` threads sleep in wait(); fails if they don't, or if one ends early."""
-    watch.until(lambda: watch.asleep >= count or any(w.done for w in workers))
-    for worker in workers:
-        if worker.done and worker.error is not None:
-            raise_with_lesson(worker.error)
-    finished = [w.value for w in workers if w.done]
-    assert not finished, (
-        f"{who} should have waited, but returned {finished}. {USE_THE_CONDITION}"
-    )
-    assert watch.asleep >= count, (
-        f"expected {count} threads waiting on the condition ({who}); after {SETTLE:g} s, "
-        f"{watch.asleep} were. {USE_THE_CONDITION}"
-    )
-
-
-@pytest.fixture
-def new_buffer():
-    """Makes buffers and closes them after the test, so a wrong one leaves no thread spinning."""
-    made = []
-
-    def make(capacity, condition=None):
-        buffer = bounded_buffer.BoundedBuffer(capacity, condition)
-        made.append(buffer)
-        return buffer
-
-    yield make
-    close_soon(*made)
-
-
-def close_soon(*buffers):
-    """Close these buffers, in a helper thread given half a second, ignoring any error."""
-
-    def close_quietly():
-        for buffer in buffers:
-            try:
-                buffer.close()
-            except BaseException:
-                pass
-
-    closer = threading.Thread(target=close_quietly, name="closing the test's buffers", daemon=True)
-    closer.start()
-    closer.join(SETTLE)
+WHILE_NOT_IF = (
+    "A consumer that wakes up must check again that there is an item before it takes one: "
+    "another thread may have taken it first. Wait in a loop ('while not ...: wait()') or "
+    "with wait_for(predicate), never with 'if not ...: wait()'."
+)
+ITEMS = 10_000
+PRODUCERS = CONSUMERS = 3
 
 
 def test_items_come_out_first_in_first_out(new_buffer):
@@ -215,23 +68,9 @@ def test_put_waits_while_full_and_goes_on_when_a_slot_frees(new_buffer):
     buf = new_buffer(2, watch)
     call(buf.put, "a")
     call(buf.put, "b")
-    started = time.monotonic()
-    try:
-        call(buf.put, "c", timeout=0.03)
-    except TimeoutError:
-        pass
-    else:
-        raise AssertionError(
-            f"a buffer of capacity 2 accepted a third item: len() is now {call(len, buf)}. A put "
-            "into a full buffer must wait for a free slot (and raise TimeoutError when none "
-            "frees within its timeout)."
-        )
-    waited = time.monotonic() - started
-    assert watch.waits > 0 and waited >= 0.025, (
-        f"put(timeout=0.03) on a full buffer gave up after {waited:.3f} s, having called "
-        f"wait() {watch.waits} times: it should wait on the condition, up to the timeout, "
-        f"for a slot to free. {USE_THE_CONDITION}"
-    )
+    times_out(watch, lambda timeout: buf.put("c", timeout=timeout), "put", "a full buffer", "for a slot to free")
+    size = call(len, buf)
+    assert size == 2, f"put timed out on a full buffer of 2, yet len() says {size}"
     producer = Worker(lambda: buf.put("c"), "producer", watch)
     wait_until_asleep(watch, 1, [producer], "put into a full buffer")
     first = call(buf.get)
@@ -250,22 +89,10 @@ def test_put_waits_while_full_and_goes_on_when_a_slot_frees(new_buffer):
 def test_get_waits_while_empty_and_wakes_when_an_item_arrives(new_buffer):
     watch = WatchedCondition()
     buf = new_buffer(2, watch)
-    started = time.monotonic()
-    try:
-        item = call(buf.get, timeout=0.03)
-    except TimeoutError:
-        pass
-    else:
-        raise AssertionError(
-            f"get(timeout=0.03) on an empty buffer returned {item!r}: it must wait for an "
-            "item, and raise TimeoutError when none arrives in time"
-        )
-    waited = time.monotonic() - started
-    assert watch.waits > 0 and waited >= 0.025, (
-        f"get(timeout=0.03) on an empty buffer gave up after {waited:.3f} s, having called "
-        f"wait() {watch.waits} times: it should wait on the condition, up to the timeout, "
-        f"for an item to arrive. {USE_THE_CONDITION}"
-    )
+    times_out(watch, lambda timeout: buf.get(timeout=timeout), "get", "an empty buffer", "for an item to arrive")
+    call(buf.put, "w")
+    item = call(buf.get, timeout=0)
+    assert item == "w", f"get(timeout=0) on a buffer holding 'w' gave {item!r}: an item that is there is handed out at once"
     consumer = Worker(buf.get, "consumer", watch)
     wait_until_asleep(watch, 1, [consumer], "get from an empty buffer")
     call(buf.put, "x")
@@ -274,13 +101,6 @@ def test_get_waits_while_empty_and_wakes_when_an_item_arrives(new_buffer):
         "changes the buffer must notify the condition, or waiters sleep forever."
     ))
     assert item == "x", f"the waiting consumer got {item!r}, not the 'x' that was put"
-
-
-WHILE_NOT_IF = (
-    "A consumer that wakes up must check again that there is an item before it takes one: "
-    "another thread may have taken it first. Wait in a loop ('while not ...: wait()') or "
-    "with wait_for(predicate), never with 'if not ...: wait()'."
-)
 
 
 def test_a_woken_consumer_checks_again_before_taking(new_buffer):
@@ -426,10 +246,6 @@ def test_close_lets_consumers_take_what_is_left(new_buffer):
         )
 
 
-ITEMS = 10_000
-PRODUCERS = CONSUMERS = 3
-
-
 def test_ten_thousand_items_none_lost_none_duplicated(new_buffer):
     buf = new_buffer(16)
     taken = [[] for _ in range(CONSUMERS)]
@@ -529,3 +345,179 @@ def test_a_waiting_consumer_sleeps_instead_of_spinning(new_buffer):
         "time.sleep, or with a short wait timeout) is busy-waiting: it burns CPU and "
         "reacts late."
     )
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+class Worker(Call):
+    """kata.Call of fn() that pokes the watch when it ends; outcome() hands its result over."""
+
+    def __init__(self, fn, name, watch=None):
+        super().__init__(fn, name=name, changed=watch.news.cond if watch is not None else None)
+
+    def outcome(self, seconds=PATIENCE, stuck="", expect=()):
+        """What fn returned, or the exception it raised if it is one of `expect`.
+
+        Any other exception is raised here; still running after `seconds` fails the test.
+        """
+        self.thread.join(seconds)
+        if self.thread.is_alive():
+            pytest.fail(f"{stuck}\n{where(self.thread)}", pytrace=False)
+        if self.error is not None:
+            if isinstance(self.error, expect):
+                return self.error
+            raise_with_lesson(self.error)
+        return self.value
+
+
+def where(thread):
+    """Where a stuck thread is, in the learner's code."""
+    return "Stuck: " + messages.thread_report(thread)
+
+
+def times_out(watch, op, name, where, what_for):
+    """op(timeout=...) on a buffer that stays as it is must raise TimeoutError: with 0 at
+    once, with 0.03 after waiting on the condition, and with TIMEOUT within its timeout
+    however often it is woken up meanwhile (the test notifies with nothing for it)."""
+    expect_timeout(op, 0, name, where, explain=(
+        f"{name}(timeout=0) on {where} waited and did not come back: timeout=0 means do not "
+        "wait at all; raise TimeoutError at once. 'if timeout:' treats 0 like None (wait "
+        "for ever): compare with None ('if timeout is None:') instead."
+    ))  # fmt: skip
+    started = time.monotonic()
+    expect_timeout(op, 0.03, name, where)
+    waited = time.monotonic() - started
+    check(watch.waits > 0 and waited >= 0.025, (
+        f"{name}(timeout=0.03) on {where} gave up after {waited:.3f} s, having called "
+        f"wait() {watch.waits} times: it should wait on the condition, up to the timeout, "
+        f"{what_for}. {USE_THE_CONDITION}"
+    ))
+    # Spurious wake-ups: while it waits, the test notifies the condition again and again
+    # with nothing for it (allowed: a woken thread must check again anyway). Its timeout
+    # must still run out on time, not start again at each wake-up.
+    waiter = Worker(lambda: op(TIMEOUT), f"{name} with a timeout", watch)
+    started, wakeups = time.monotonic(), 0
+    while not waiter.done and time.monotonic() - started < NOTIFYING:
+        if watch.until(lambda: watch.asleep >= 1 or waiter.done, TIMEOUT) and not waiter.done:
+            with watch:
+                watch.notify_all()
+            wakeups += 1
+        time.sleep(TIMEOUT / 5)  # paces the wake-ups; nothing waits on this sleep
+    in_time = waiter.done
+    result = waiter.outcome(expect=TimeoutError, stuck=f"{name}(timeout={TIMEOUT}) on {where} never returned")
+    check(isinstance(result, TimeoutError), (
+        f"{name}(timeout={TIMEOUT}) on {where} returned {result!r}; it should raise TimeoutError"
+    ))
+    check(in_time, (
+        f"{name}(timeout={TIMEOUT}) on {where} was woken {wakeups} times by notifies with "
+        f"nothing for it, and had not given up after {NOTIFYING:g} s: every wake-up "
+        "started its timeout again, so a waiter that is notified often enough waits for "
+        "ever. Work out the deadline once (time.monotonic() + timeout) and wait only for "
+        "what is left of it after each wake-up, or let wait_for(predicate, timeout) do it."
+    ))
+
+
+def check(ok, message):
+    """Like assert, but the failure shows only the message: what was expected, what happened."""
+    if not ok:
+        pytest.fail(message, pytrace=False)
+
+
+def expect_timeout(op, timeout, name, where, explain=""):
+    try:
+        returned = call(op, timeout, explain=explain)
+    except TimeoutError:
+        return
+    accepted = " (the buffer accepted a third item)" if name == "put" else ""
+    pytest.fail(
+        f"{name}(timeout={timeout}) on {where} returned {returned!r}{accepted}: it must "
+        "wait, up to its timeout, and raise TimeoutError when nothing changed in time",
+        pytrace=False,
+    )
+
+
+QUEUE_EXCEPTIONS = (
+    "queue.Full and queue.Empty are queue.Queue's exceptions; this buffer's put and get "
+    "raise TimeoutError when their timeout runs out, as their docstrings say (code copied "
+    "from Lib/queue.py raises Full and Empty: change them). A buffer built on a "
+    "queue.Queue does not wait on the condition it was given either: build it on a deque "
+    "and that condition."
+)
+
+
+def raise_with_lesson(exc):
+    if isinstance(exc, (queue.Full, queue.Empty)):
+        pytest.fail(f"queue.{type(exc).__name__} was raised. {QUEUE_EXCEPTIONS}", pytrace=False)
+    if isinstance(exc, RuntimeError) and "un-acquired" in str(exc):
+        raise AssertionError(
+            f"RuntimeError: {exc}. wait() and notify() may only be called by the thread "
+            "that holds the condition's lock, inside 'with self._condition:'. wait() gives "
+            "the lock up while it sleeps and takes it back before it returns."
+        ) from exc
+    raise exc
+
+
+def call(fn, *args, explain="", **kwargs):
+    """fn(*args, **kwargs) in a helper thread, failing fast (with `explain`) if it is stuck."""
+    try:
+        return finishes_within(PATIENCE, fn, *args, explain=explain, **kwargs)
+    except (RuntimeError, queue.Full, queue.Empty) as exc:
+        raise_with_lesson(exc)
+
+
+def take(buf):
+    """buf.get(), or the Closed it raised."""
+    try:
+        return call(buf.get)
+    except bounded_buffer.Closed as exc:
+        return exc
+
+
+def start(count, fn, name, watch):
+    return [Worker(fn, f"{name}-{i}", watch) for i in range(count)]
+
+
+def wait_until_asleep(watch, count, workers, who):
+    """Until `count` threads sleep in wait(); fails if they don't, or if one ends early."""
+    watch.until(lambda: watch.asleep >= count or any(w.done for w in workers))
+    for worker in workers:
+        if worker.done and worker.error is not None:
+            raise_with_lesson(worker.error)
+    finished = [w.value for w in workers if w.done]
+    assert not finished, (
+        f"{who} should have waited, but returned {finished}. {USE_THE_CONDITION}"
+    )
+    assert watch.asleep >= count, (
+        f"expected {count} threads waiting on the condition ({who}); after {SETTLE:g} s, "
+        f"{watch.asleep} were. {USE_THE_CONDITION}"
+    )
+
+
+@pytest.fixture
+def new_buffer():
+    """Makes buffers and closes them after the test, so a wrong one leaves no thread spinning."""
+    made = []
+
+    def make(capacity, condition=None):
+        buffer = bounded_buffer.BoundedBuffer(capacity, condition)
+        made.append(buffer)
+        return buffer
+
+    yield make
+    close_soon(*made)
+
+
+def close_soon(*buffers):
+    """Close these buffers, in a helper thread given half a second, ignoring any error."""
+
+    def close_quietly():
+        for buffer in buffers:
+            try:
+                buffer.close()
+            except BaseException:
+                pass
+
+    closer = threading.Thread(target=close_quietly, name="closing the test's buffers", daemon=True)
+    closer.start()
+    closer.join(SETTLE)

@@ -38,7 +38,8 @@ class BoundedBuffer:
 
         Raise ``Closed`` if the buffer is closed, also when it is closed while this call
         waits. Raise ``TimeoutError`` if no slot frees within ``timeout`` seconds (``None``:
-        wait as long as it takes).
+        wait as long as it takes; ``0``: do not wait). The timeout is for the whole call:
+        a wake-up that finds the buffer still full does not start it again.
         """
         with self._condition:
             room = self._condition.wait_for(
@@ -57,7 +58,7 @@ class BoundedBuffer:
         Once the buffer is closed, keep handing out the items still in it, then raise
         ``Closed``; a call that is waiting when the buffer is closed raises ``Closed`` too.
         Raise ``TimeoutError`` if no item arrives within ``timeout`` seconds (``None``: wait
-        as long as it takes).
+        as long as it takes; ``0``: do not wait), however often it is woken up meanwhile.
         """
         with self._condition:
             ready = self._condition.wait_for(lambda: self._items or self._closed, timeout)
