@@ -34,9 +34,10 @@ def collect(items: list) -> list:
     Make the pipe with ``multiprocessing.Pipe(duplex=False)``, which returns
     ``(receive_end, send_end)`` in that order. Start a child running ``feed`` with the
     send end, then close this process's copy of the send end: while it is open, EOFError
-    can never arrive. Receive until EOFError, close the receive end, join the child and
-    return the items in the order they came. Read everything before you join: a child
-    that is blocked sending into a full pipe cannot finish.
+    can never arrive. Receive until EOFError, join the child (so that nothing of it is
+    left behind) and return the items, as a list, in the order they came. Read
+    everything before you join: a child that is blocked sending into a full pipe cannot
+    finish.
     """
     raise NotImplementedError
 

@@ -12,13 +12,14 @@ one-way pipe.
 
 import multiprocessing
 import os
+import signal
 import sys
-import threading
 import time
 
+import psutil
 import pytest
 
-from kata import finishes_within, guard, implementation, messages
+from kata import Call, finishes_within, guard, implementation, messages
 from kata.probes.intercom import Hold, Parcel, Stall
 
 intercom = implementation("intercom")
@@ -101,23 +102,6 @@ def outcome_of(seconds, fn, *args, explain="", **kwargs):
         return None, exc
 
 
-class Call:
-    """fn(*args, **kwargs) in a daemon thread; keeps what it returned or raised."""
-
-    def __init__(self, fn, *args, name, **kwargs):
-        self.value = self.error = None
-        self.thread = threading.Thread(
-            target=self._run, args=(fn, args, kwargs), name=name, daemon=True
-        )
-        self.thread.start()
-
-    def _run(self, fn, args, kwargs):
-        try:
-            self.value = fn(*args, **kwargs)
-        except BaseException as exc:  # handed to the test's thread by the test
-            self.error = exc
-
-
 def waiting_in(thread, names):
     """Is the thread inside a multiprocessing function of one of these names?"""
     frame = sys._current_frames().get(thread.ident)
@@ -150,7 +134,7 @@ def collect(items):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(multiprocessing.process.BaseProcess, "start", recording_start)
         running = Call(intercom.collect, items, name="calling collect")
-        while running.thread.is_alive():
+        while not running.done:
             now = time.monotonic()
             alive = set(guard.descendants())  # reads /proc: reaps nobody's exit status
             children_running = any(p.pid in alive for p in children)
@@ -177,7 +161,26 @@ def collect(items):
         ))  # fmt: skip
     if running.error is not None:
         raise_with_lesson(running.error)
+    left = [p for p in children if not gone(p.pid)]
+    if left:
+        pytest.fail(
+            f"collect() returned, and the child it started (pid {left[0].pid}) is still in "
+            "the process table: "
+            + ("still running. " if left[0].pid in set(guard.descendants()) else "ended, but nobody reaped it (a zombie). ")
+            + "Join the child before you return: join() waits for it to end and collects "
+            "its exit status, so that nothing of it is left behind.",
+            pytrace=False,
+        )
     return running.value
+
+
+def gone(pid):
+    """True once no process, not even a zombie waiting to be reaped, has this pid."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
 
 
 def stuck(thread, why, children):
@@ -359,12 +362,45 @@ def test_collect_gets_every_item_from_a_child_over_a_one_way_pipe():
 
 
 def test_collect_stops_at_the_end_of_the_data_not_at_a_special_item():
+    # feed itself, in this process: its items, then the closed end is the end of the data.
+    receive_end, send_end = multiprocessing.Pipe(duplex=False)
+    try:
+        call(SOON, intercom.feed, send_end, ["a", None], explain=(
+            "feed(send_end, ['a', None]) did not return: send each item, then close send_end"
+        ))  # fmt: skip
+        assert send_end.closed, (
+            "feed(send_end, items) returned with send_end still open. Closing it is how the "
+            "child says 'that was all': once every copy is closed, recv() at the other end "
+            "raises EOFError."
+        )
+        got = [receive_end.recv() if receive_end.poll(SOON) else "nothing" for _ in range(2)]
+        assert got == ["a", None] and got[1] is None, (
+            f"feed(send_end, ['a', None]) sent {got}: every item, in order, None included"
+        )
+        try:
+            extra = receive_end.recv() if receive_end.poll(SOON) else "nothing (and no EOF)"
+        except EOFError:
+            extra = None
+        else:
+            extra = repr(extra)
+        assert extra is None, (
+            f"after the items, feed sent {extra}: nothing else marks the end, only closing "
+            "the send end (recv() then raises EOFError)"
+        )
+    finally:
+        receive_end.close()
+        send_end.close()
+
     nothing = collect([])
-    assert nothing == [], f"collect([]) returned {nothing!r}, not []"
-    items = ["first", None, "", 0, "STOP", "last"]
+    assert type(nothing) is list and nothing == [], f"collect([]) returned {nothing!r}, not []"
+    items = ["first", None, "", 0, False, b"", "STOP", "last"]
     received = collect(items)
-    assert received == items, (
-        f"collect({items!r}) returned {received!r}. None, '' and 'STOP' are items like any "
+    same = type(received) is list and len(received) == len(items) and all(
+        type(got) is type(sent) and got == sent for got, sent in zip(received, items)
+    )
+    assert same, (
+        f"collect({items!r}) returned {received!r} (a {type(received).__name__}); expected "
+        "a list of the same items, in order. None, '', 0, False and 'STOP' are items like any "
         "other: the end of the data is the pipe's EOF (every copy of the send end closed), "
         "not a special value that a caller might one day want to send."
     )
@@ -373,18 +409,9 @@ def test_collect_stops_at_the_end_of_the_data_not_at_a_special_item():
 # --- a duplex pipe: serve, Intercom -------------------------------------------------------
 
 
-def test_serve_answers_until_the_other_end_closes():
-    # First, in this process: on a pipe whose other end is already closed, serve has
-    # nobody to answer, and must return at once.
-    mine, theirs = multiprocessing.Pipe()
-    mine.close()
-    try:
-        _, error = outcome_of(SOON, intercom.serve, theirs, explain=(
-            "serve(conn) was called on a pipe whose other end was already closed, and is "
-            "still waiting: recv() raises EOFError there, and serve should return."
-        ))  # fmt: skip
-    finally:
-        theirs.close()
+def serve_here(conn, parent_end, explain):
+    """intercom.serve(conn, parent_end) in this process, on a pipe nobody will write to."""
+    _, error = outcome_of(SOON, intercom.serve, conn, parent_end, explain=explain)
     if isinstance(error, EOFError):
         fail_with(error, (
             "serve let EOFError out. When the other end closes, recv() raises EOFError: "
@@ -393,6 +420,36 @@ def test_serve_answers_until_the_other_end_closes():
         ))  # fmt: skip
     if error is not None:
         raise_with_lesson(error)
+    assert conn.closed, (
+        "serve returned but left its connection open: when the other end has hung up, "
+        "close conn, then return"
+    )
+
+
+def test_serve_answers_until_the_other_end_closes():
+    # First, in this process: on a pipe whose other end is already closed, serve has
+    # nobody to answer, and must return at once.
+    mine, theirs = multiprocessing.Pipe()
+    mine.close()
+    try:
+        serve_here(theirs, None, (
+            "serve(conn) was called on a pipe whose other end was already closed, and is "
+            "still waiting: recv() raises EOFError there, and serve should return."
+        ))  # fmt: skip
+    finally:
+        theirs.close()
+    # Given the parent's end too: serve must close it, and then it is alone on the pipe.
+    mine, theirs = multiprocessing.Pipe()
+    try:
+        serve_here(theirs, mine, (
+            "serve(conn, parent_end) was given the only other end of its pipe, and is still "
+            "waiting: while any copy of the other end is open, recv() never raises "
+            "EOFError, and here that copy is parent_end itself. serve must close "
+            "parent_end first thing."
+        ))  # fmt: skip
+    finally:
+        mine.close()
+        theirs.close()
 
     # Then in a child, as the test's own server, given both ends as Intercom would.
     parent_end, child_end = multiprocessing.Pipe()
@@ -425,7 +482,17 @@ def test_serve_answers_until_the_other_end_closes():
             f"to 'ping', 'pong', 'ping' serve replied {replies}; expected reply(n, request) "
             "with the requests numbered from 1: ['1: PING', '2: PONG', '3: PING']"
         )
-        parent_end.close()  # goodbye: no message, just the closed end
+        # Hang up in the middle of a request: the server is paused (SIGSTOP, by psutil),
+        # the test sends one more request and closes its end, then lets the server go on.
+        # It receives the request, and its send() of the reply finds nobody at the other
+        # end: BrokenPipeError, which means the same as EOFError.
+        paused = psutil.Process(server.pid)
+        paused.suspend()
+        try:
+            parent_end.send("are you still there?")
+            parent_end.close()  # goodbye, with a request still unanswered
+        finally:
+            paused.resume()
         server.join(SOON)
         assert not server.is_alive(), (
             f"serve still runs {SOON:g} s after the parent closed its end: its recv() never "
@@ -434,9 +501,12 @@ def test_serve_answers_until_the_other_end_closes():
             "under fork, it would inherit anyway). serve must close parent_end first thing."
         )
         assert server.exitcode == 0, (
-            f"serve ended with exit code {server.exitcode}, not 0, after the parent hung up: "
-            "it crashed (see its traceback in the captured stderr). An EOFError from recv() "
-            "is the normal end of the conversation: catch it and return."
+            f"serve ended with exit code {server.exitcode}, not 0, after the parent hung up "
+            "with a request unanswered: it crashed (see its traceback in the captured "
+            "stderr). Its send() of the reply found the other end closed and raised "
+            "BrokenPipeError (a ConnectionError); when the parent is gone, recv() raises "
+            "EOFError instead. Both are the normal end of the conversation: catch both, "
+            "close conn and return."
         )
     finally:
         parent_end.close()
@@ -505,6 +575,16 @@ def test_ask_and_hang_up_give_up_after_their_timeouts(new_intercom):
     if not isinstance(error, TimeoutError):
         raise_with_lesson(error)
     assert waited >= 0.08, f"ask(timeout=0.1) gave up after {waited:.2f} s: wait the whole timeout"
+    # timeout=0: do not wait at all (the server is still busy), not wait for ever.
+    answer, error = outcome_of(SOON, com.ask, "and now?", timeout=0, explain=(
+        "ask(request, timeout=0) is still waiting for a server that is busy: timeout=0 "
+        "means look once and give up (poll(0)), not wait for ever. Careful with "
+        "`timeout or None`: 0 is falsy, and poll(None) waits for ever."
+    ))  # fmt: skip
+    if not isinstance(error, TimeoutError):
+        if error is not None:
+            raise_with_lesson(error)
+        pytest.fail(f"ask(timeout=0) returned {answer!r} from a server that was busy for a minute", pytrace=False)
     code, error = outcome_of(SOON, com.hang_up, timeout=0.1, explain=(
         "the server is busy and cannot notice the hang-up yet; hang_up(timeout=0.1) "
         "must not wait for it longer than that: join(timeout), then terminate()."
@@ -561,3 +641,77 @@ def test_ask_notices_when_the_server_is_gone(new_intercom):
     if error is not None:
         raise_with_lesson(error)
     pytest.fail(f"ask() returned {answer!r}, but the server had been killed", pytrace=False)
+
+
+class Fatal:
+    """A request that ends the server as it arrives: unpickling it (in the server's recv())
+    calls os.kill(server_pid, SIGKILL). The server has read the whole request by then."""
+
+    def __init__(self, pid):
+        self.pid = pid
+
+    def __reduce__(self):
+        return (os.kill, (self.pid, getattr(signal, "SIGKILL", signal.SIGTERM)))
+
+
+GONE_MID_REQUEST = (
+    "When the server is gone, ask() raises EOFError, however the pipe says it: recv() "
+    "raises EOFError if the server had read everything sent to it, ConnectionResetError "
+    "if it died with a request still unread, and send() raises BrokenPipeError if it was "
+    "already gone. Catch ConnectionError (the parent of both) and raise EOFError, so that "
+    "callers have one thing to catch."
+)
+
+
+def test_ask_raises_eoferror_when_the_server_dies_mid_request(new_intercom):
+    # The server dies after it has read the request: the pipe's EOF.
+    com = new_intercom()
+    assert ask(com, "ready?", patience=START) == "1: READY?"
+    answer, error = outcome_of(SOON + START, com.ask, Fatal(com.process.pid), timeout=START, explain=(
+        "the server died as it read this request, and ask() is still waiting: poll() "
+        "returns as soon as the other end is closed, and recv() then raises EOFError."
+    ))  # fmt: skip
+    if error is None:
+        pytest.fail(f"ask() returned {answer!r}, but the server died before it could reply", pytrace=False)
+    if isinstance(error, TimeoutError):
+        pytest.fail(
+            f"the server died as it read the request, and ask() waited out its whole timeout "
+            f"instead of raising EOFError. {GONE_MID_REQUEST}",
+            pytrace=False,
+        )
+    if not isinstance(error, EOFError):
+        fail_with(error, f"ask() let {type(error).__name__} out. {GONE_MID_REQUEST}")
+
+    # The server dies with the request unread: paused (SIGSTOP, by psutil) while ask()
+    # sends, then killed. The pipe now says ConnectionResetError.
+    com = new_intercom()
+    assert ask(com, "ready?", patience=START) == "1: READY?"
+    server = psutil.Process(com.process.pid)
+    server.suspend()
+    asking = Call(com.ask, "hello?", timeout=START, name="calling ask")
+    began = time.monotonic()
+    names = ("poll", "_poll", "wait", "recv", "_recv_bytes", "_recv", "recv_bytes")
+    while not asking.done and not waiting_in(asking.thread, names) and time.monotonic() - began < SOON:
+        asking.thread.join(0.005)
+    server.kill()
+    com.process.join(SOON)
+    try:
+        answer = asking.finish(SOON, "ask() to a server that died with the request unread", (
+            "the server was killed with the request unread, and ask() is still waiting: "
+            "poll() returns as soon as the other end is closed."
+        ))  # fmt: skip
+    except EOFError:
+        return
+    except Exception as exc:
+        error = exc
+    else:
+        error = None
+    if error is None:
+        pytest.fail(f"ask() returned {answer!r}, but the server was killed before it read the request", pytrace=False)
+    if isinstance(error, TimeoutError):
+        pytest.fail(
+            f"the server was killed with the request unread, and ask() waited out its whole "
+            f"timeout instead of raising EOFError. {GONE_MID_REQUEST}",
+            pytrace=False,
+        )
+    fail_with(error, f"ask() let {type(error).__name__} out. {GONE_MID_REQUEST}")
