@@ -11,7 +11,10 @@ between reading a score and writing it back) from kata/probes/scoreboard.py:
   referees meanwhile and whether it waits for them.
 """
 
+import contextlib
+import ctypes
 import multiprocessing
+import multiprocessing.synchronize
 import os
 import threading
 import time
@@ -19,7 +22,7 @@ from multiprocessing import shared_memory
 
 import pytest
 
-from kata import finishes_within, implementation
+from kata import Call, finishes_within, implementation
 from kata.probes import scoreboard as probe
 
 scoreboard = implementation("scoreboard")
@@ -46,6 +49,69 @@ NOT_SHARED = (
     "multiprocessing.Value, made in the parent before the children start: they live in "
     "shared memory, which every process maps."
 )
+
+
+THREAD_LOCK = (
+    "The board keeps a lock of the threading module ({names}). A threading lock lives in "
+    "one process's memory and keeps out only the threads of that process: a forked child "
+    "gets its own copy of it, which nobody else waits on, and spawn and forkserver cannot "
+    "send it to a child at all (TypeError: cannot pickle '_thread.lock' object). Made once "
+    "in the parent or not, it is not shared between processes. Use multiprocessing.Lock or "
+    "multiprocessing.RLock (the Array's own get_lock() is one)."
+)
+
+_THREAD_LOCK_TYPES = (
+    type(threading.Lock()), type(threading.RLock()), threading.Condition, threading.Semaphore,
+)
+
+
+def thread_lock_lesson(board) -> str:
+    """The lesson about threading locks, if the board keeps one; otherwise ''."""
+    names = [
+        name for name, value in getattr(board, "__dict__", {}).items()
+        if isinstance(value, _THREAD_LOCK_TYPES)
+    ]
+    return THREAD_LOCK.format(names=", ".join(f"self.{n}" for n in names)) if names else ""
+
+
+@contextlib.contextmanager
+def sending(board):
+    """Turn a failure to send the board to a child process into a lesson."""
+    try:
+        yield
+    except TypeError as exc:
+        if "pickle" not in str(exc):
+            raise
+        lesson = thread_lock_lesson(board) or (
+            "Under spawn and forkserver, a Process's target and arguments are pickled and "
+            "sent to the child: the board must hold only things that can be sent that way "
+            "(multiprocessing Array, Value, Lock, RLock), and the target must be a "
+            "top-level function."
+        )
+        pytest.fail(f"starting a referee process failed with TypeError: {exc}. {lesson}", pytrace=False)
+
+
+def board_locks(board) -> list:
+    """The process locks the board keeps: its own, and those of its synchronized Array and
+    Value (one entry per lock, however many attributes share it)."""
+    found = []
+    for value in getattr(board, "__dict__", {}).values():
+        get_lock = getattr(value, "get_lock", None)
+        lock = get_lock() if callable(get_lock) else value
+        if isinstance(lock, multiprocessing.synchronize.SemLock) and all(lock is not f for f in found):
+            found.append(lock)
+    return found
+
+
+def raw_numbers(board) -> list[int]:
+    """Every one-number shared value the board keeps (its total, in any design), read
+    straight from shared memory, taking no lock."""
+    numbers = []
+    for value in getattr(board, "__dict__", {}).values():
+        raw = value.get_obj() if callable(getattr(value, "get_obj", None)) else value
+        if isinstance(raw, ctypes._SimpleCData) and isinstance(raw.value, int):
+            numbers.append(raw.value)
+    return numbers
 
 
 def patience() -> float:
@@ -75,6 +141,7 @@ def adds_in_this_process() -> None:
 def stop(processes, seconds) -> None:
     """Clean up after a test, passed or failed: give the processes `seconds` in all to end,
     then kill those still running, so nothing the test started outlives it."""
+    processes = [p for p in processes if p.pid is not None]  # a failed start() left none
     deadline = time.monotonic() + seconds
     for process in processes:
         process.join(max(0.0, deadline - time.monotonic()))
@@ -84,34 +151,10 @@ def stop(processes, seconds) -> None:
             process.join(5)
 
 
-class Call:
-    """fn(*args) in a daemon thread of this process, so the test can watch meanwhile."""
-
-    def __init__(self, fn, *args):
-        self.value = self.error = None
-        self.thread = threading.Thread(target=self._run, args=(fn, args), name="play", daemon=True)
-        self.thread.start()
-
-    def _run(self, fn, args):
-        try:
-            self.value = fn(*args)
-        except BaseException as exc:  # handed to the test by result()
-            self.error = exc
-
-    @property
-    def done(self) -> bool:
-        return not self.thread.is_alive()
-
-    def result(self):
-        if self.error is not None:
-            raise self.error
-        return self.value
-
-
 def test_a_new_board_adds_points_in_this_process():
     board = scoreboard.Scoreboard(3)
     scores, total = now(board.scores), now(board.total)
-    assert scores == [0, 0, 0] and total == 0, (
+    assert type(scores) is list and scores == [0, 0, 0] and type(total) is int and total == 0, (
         f"a new board of 3 teams should have scores [0, 0, 0] and total 0; it has "
         f"{scores!r} and {total!r}"
     )
@@ -120,13 +163,18 @@ def test_a_new_board_adds_points_in_this_process():
         now(board.add, team, points, lambda: pauses.append(team))
         for team, points in [(1, 5), (1, 2), (2, 1)]
     ]
-    assert returned == [5, 7, 1], f"add(1, 5), add(1, 2), add(2, 1) returned {returned}; expected [5, 7, 1]"
+    assert returned == [5, 7, 1] and all(type(r) is int for r in returned), (
+        f"add(1, 5), add(1, 2), add(2, 1) returned {returned}; expected the ints [5, 7, 1], "
+        "each team's new score"
+    )
     scores, total = now(board.scores), now(board.total)
     assert type(scores) is list and scores == [0, 7, 1], (
         f"scores() returned {scores!r}; expected the list [0, 7, 1] (a new list, not the "
         "shared Array itself)"
     )
-    assert total == 8, f"total() is {total}; 5 + 2 + 1 points were added, so 8"
+    assert type(total) is int and total == 8, (
+        f"total() is {total!r}; 5 + 2 + 1 points were added, so the int 8"
+    )
     assert pauses == [1, 1, 2], (
         f"add should call pause() exactly once per call, between reading the score and "
         f"writing it; three adds called it {len(pauses)} times"
@@ -140,7 +188,8 @@ def test_a_referee_process_updates_the_parents_board():
         target=scoreboard.referee, args=(board, 1, [3, 4]), name="referee", daemon=True
     )
     try:
-        child.start()
+        with sending(board):
+            child.start()
         child.join(startup())
         assert not child.is_alive(), (
             f"referee(board, 1, [3, 4]) still runs after {startup():g} s: is it waiting for "
@@ -153,7 +202,7 @@ def test_a_referee_process_updates_the_parents_board():
     finally:
         stop([child], 0.0)
     scores, total = now(board.scores), now(board.total)
-    assert (scores, total) == ([0, 7, 0], 7), (
+    assert type(scores) is list and scores == [0, 7, 0] and type(total) is int and total == 7, (
         f"a child process ran referee(board, 1, [3, 4]) and ended cleanly, so the board "
         f"should read [0, 7, 0] with a total of 7; this process sees {scores} and {total}. "
         + (f"None of the child's points reached this process. {NOT_SHARED}" if total == 0 else "")
@@ -175,8 +224,9 @@ def test_referees_at_once_lose_no_points():
         for i in range(REFEREES)
     ]
     try:
-        for referee in referees:
-            referee.start()
+        with sending(board):
+            for referee in referees:
+                referee.start()
         deadline = time.monotonic() + startup()
         for _ in referees:  # every referee is running before any of them adds a point
             while not arrived.acquire(timeout=0.05):
@@ -224,10 +274,14 @@ def test_referees_at_once_lose_no_points():
         f"{ADDS_EACH} times each, and the score ends at {scores[0]} (the total at {total}). "
         + what_happened
         + "Two referees read the same score, each added its point to it, and the second "
-        "write overwrote the first. A synchronized Array locks each single read and each "
-        "single write, not the read-add-write between them; and a lock helps only if every "
-        "process waits on the same one: made once, in the parent, before the children "
-        "start (the Array's own get_lock() is such a lock), never inside add or a child."
+        "write overwrote the first. "
+        + (thread_lock_lesson(board) or (
+            "A synchronized Array locks each single read and each single write, not the "
+            "read-add-write between them; and a lock helps only if every process waits on "
+            "the same one: a multiprocessing lock made once, in the parent, before the "
+            "children start (the Array's own get_lock() is such a lock), never inside add "
+            "or a child."
+        ))
     )
     assert window.most_at_once == 1, (
         f"no point was lost, but {window.most_at_once} referees were between reading and "
@@ -241,7 +295,7 @@ def test_play_runs_the_referees_at_once_and_waits_for_them():
     tally = probe.Tally()
     stalling = probe.StallingPoints([1, 2])  # its referee stops between its two adds
     referees = [(0, stalling), (1, [10]), (0, [3])]
-    call = Call(scoreboard.play, board, referees, tally)
+    call = Call(scoreboard.play, board, referees, tally, name="play")
     try:
         deadline = time.monotonic() + startup()
         while not stalling.stalled.wait(0.01) and not call.done and time.monotonic() < deadline:
@@ -265,7 +319,8 @@ def test_play_runs_the_referees_at_once_and_waits_for_them():
             while now(board.total) < 1 + 10 + 3 and time.monotonic() < deadline and not call.done:
                 time.sleep(0.01)  # polling the board; each look is cheap
         if call.done:
-            returned = call.result()  # a stub's NotImplementedError is raised here
+            with sending(board):
+                returned = call.finish(0, "play()")  # a stub's NotImplementedError is raised here
             pytest.fail(
                 f"play() returned {returned!r} while a referee was still working (it had "
                 f"added 1 of its points [1, 2]). Starting a process does not wait for it: "
@@ -288,7 +343,8 @@ def test_play_runs_the_referees_at_once_and_waits_for_them():
         unjoined = [p.name for p in list(getattr(multiprocessing.process, "_children", ()))]
         stop(multiprocessing.active_children(), patience() if call.done else 0.0)
     assert call.done, f"play() did not return within {patience():g} s after the referees were let go"
-    returned = call.result()
+    with sending(board):
+        returned = call.finish(0, "play()")
     assert not unjoined, (
         f"play() returned {returned!r} without joining {unjoined}. Starting a process does "
         "not wait for it: start every referee, then join() every one, then read the scores."
@@ -303,6 +359,123 @@ def test_play_runs_the_referees_at_once_and_waits_for_them():
     assert tally.calls == 4, (
         f"the referees made 4 adds, and the pause given to play() was called {tally.calls} "
         "times: play must pass its pause on to every referee"
+    )
+
+
+def referee_at_the_gate(board, team, points):
+    """A referee process doing add(team, points) that stops in its pause (between reading
+    the score and writing it back, under the board's lock) until the test opens the gate."""
+    gate = probe.Gate()
+    child = multiprocessing.Process(
+        target=scoreboard.referee, args=(board, team, [points], gate), name="referee", daemon=True
+    )
+    with sending(board):
+        child.start()
+    deadline = time.monotonic() + startup()
+    while not gate.entered.wait(0.02):
+        if not child.is_alive():
+            pytest.fail(
+                f"the referee process ended (exit code {child.exitcode}) before add() called "
+                "its pause: see the captured stderr",
+                pytrace=False,
+            )
+        if time.monotonic() > deadline:
+            gate.open()
+            stop([child], 0.0)
+            pytest.fail(
+                f"within {startup():g} s the referee process did not reach the pause inside "
+                "add(): is add stuck on a lock?",
+                pytrace=False,
+            )
+    return child, gate
+
+
+def test_scores_and_total_wait_for_an_add_in_progress():
+    adds_in_this_process()
+    board = scoreboard.Scoreboard(2)
+    now(board.add, 1, 5)
+    child, gate = referee_at_the_gate(board, 0, 3)  # now between reading team 0's 0 and writing 3
+    try:
+        reads = [Call(board.scores, name="reading scores"), Call(board.total, name="reading total")]
+        deadline = time.monotonic() + 0.2  # more than enough for a read that takes no lock
+        for read in reads:
+            read.thread.join(max(0.0, deadline - time.monotonic()))
+        gate.open()
+        scores = reads[0].finish(patience(), "board.scores()", REENTRANCY)
+        total = reads[1].finish(patience(), "board.total()", REENTRANCY)
+    finally:
+        gate.open()
+        stop([child], patience())
+    during = (
+        "was called while a referee process was inside add(0, 3), between reading team 0's "
+        "score and writing it back"
+    )
+    why = (
+        "it read without the board's lock, so it saw the board halfway through a change. "
+        "Read under the same lock that add holds: then a read made meanwhile waits until "
+        "the add is done. " + thread_lock_lesson(board)
+    )
+    assert type(scores) is list and scores == [3, 5], (
+        f"scores() {during}, and returned {scores!r}; read under the lock, it would have "
+        f"waited for that add and returned the list [3, 5]. "
+        + (why if scores == [0, 5] else "")
+    )
+    assert type(total) is int and total == 8, (
+        f"total() {during}, and returned {total!r}; read under the lock, it would have "
+        f"waited for that add and returned 5 + 3 = 8. " + (why if total == 5 else "")
+    )
+
+
+def test_a_score_and_the_total_change_in_one_step_under_one_lock():
+    adds_in_this_process()
+    board = scoreboard.Scoreboard(1)
+    child, gate = referee_at_the_gate(board, 0, 2)
+    held, torn, board_lock = [], None, None
+    try:
+        # The referee is inside add, holding the board's lock. Any other lock the board
+        # keeps (a synchronized Value's own lock, say) is free now: the test takes it, so
+        # an add that needs it after its score is written has to wait for the test.
+        locks = board_locks(board)
+        held = [lock for lock in locks if lock.acquire(False)]
+        busy = [lock for lock in locks if all(lock is not h for h in held)]
+        gate.open()
+        if held and busy:
+            # With one lock around the score and the total, the board's lock stays taken
+            # until both are written. Does it come free with the total not updated?
+            deadline = time.monotonic() + (0.5 if multiprocessing.get_start_method() == "fork" else 1.0)
+            while torn is None and child.is_alive() and time.monotonic() < deadline:
+                for lock in busy:
+                    if lock.acquire(False):
+                        try:
+                            numbers = raw_numbers(board)
+                            if child.is_alive() and numbers and 2 not in numbers:
+                                torn, board_lock = numbers, lock
+                        finally:
+                            lock.release()
+                time.sleep(0.005)
+    finally:
+        for lock in held:
+            lock.release()
+        gate.open()
+        stop([child], patience())
+    assert torn is None, (
+        f"a referee process was doing add(0, 2), and the board's lock ({board_lock!r}) came "
+        f"free while its total still read {torn[0]}: add let go of the board's lock before "
+        "it updated the total, which was waiting for a lock of its own (the synchronized "
+        "Value's, held by this test). So the score and the total do not change in one step, "
+        "and `total.value += points` outside the board's lock is two steps, a read and then "
+        "a write, each under the Value's lock but not together: two referee processes can "
+        "read the same total and one addition is lost (the Python docs: operations like += "
+        "which involve a read and a write are not atomic). Write the score and add to the "
+        "total inside one `with` of the board's one lock."
+    )
+    assert child.exitcode == 0, (
+        f"the referee process ended with exit code {child.exitcode}: see the captured stderr"
+    )
+    scores, total = now(board.scores), now(board.total)
+    assert type(scores) is list and scores == [2] and type(total) is int and total == 2, (
+        f"a referee process did add(0, 2) on a new board; this process sees {scores!r} and "
+        f"a total of {total!r}, not [2] and 2. " + (NOT_SHARED if total == 0 else "")
     )
 
 
@@ -349,8 +522,9 @@ UNLINK = (
 def test_doubled_in_child_passes_numbers_through_shared_memory(segments):
     numbers = [1, -2, 30, 2**40]
     doubled = finishes_within(startup(), scoreboard.doubled_in_child, numbers)
-    assert doubled == [2 * n for n in numbers], (
-        f"doubled_in_child({numbers}) returned {doubled!r}; expected {[2 * n for n in numbers]}"
+    assert type(doubled) is list and doubled == [2 * n for n in numbers], (
+        f"doubled_in_child({numbers}) returned {doubled!r}; expected the list "
+        f"{[2 * n for n in numbers]}"
     )
     assert segments, (
         "doubled_in_child made no multiprocessing.shared_memory.SharedMemory segment: "

@@ -152,3 +152,22 @@ class StallingPoints:
     def pid(self) -> int:
         """The pid of the process that stalled (0: none yet)."""
         return self._pid.value
+
+
+class Gate:
+    """A pause that says it has been reached, then waits until the test opens the gate.
+
+    While a referee waits here it is inside ``add``, between reading a score and writing
+    it back, holding the board's lock: the test can look at what else can run meanwhile.
+    """
+
+    def __init__(self) -> None:
+        self.entered = multiprocessing.Event()
+        self._opened = multiprocessing.Event()
+
+    def __call__(self) -> None:
+        self.entered.set()
+        self._opened.wait(30)
+
+    def open(self) -> None:
+        self._opened.set()
