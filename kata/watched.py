@@ -146,6 +146,7 @@ class Watch(News):
         self._put_down_at: dict[threading.Thread, float] = {}
         self._refused_since_acquire: set[threading.Thread] = set()
         self.retry_pauses: list[float] = []  # seconds, one per retry
+        self.timeouts: list[float] = []  # the timeout of every timed acquire
         self.had_pause: set[threading.Thread] = set()
         self.most_holding = 0  # most threads that held a lock at the same moment
         self.deadlock = ""  # the report, once a deadlock formed
@@ -235,6 +236,8 @@ class Watch(News):
         with self.cond:
             if self.broken:
                 raise Broken
+            if timeout != -1:
+                self.timeouts.append(timeout)
             if lock.owner is not None:
                 if not blocking:
                     self._refused(me)

@@ -52,6 +52,12 @@ def test_items_come_out_first_in_first_out(new_buffer):
     )
     size = call(len, buf)
     assert size == 0, f"every item was taken, but len() says {size}"
+    big = new_buffer(300)  # a capacity past CPython's cached small ints: 'is not' fails here
+    call(lambda: [big.put(n, timeout=0) for n in range(300)])
+    expect_timeout(
+        lambda timeout: big.put("one too many", timeout=timeout), 0, "put",
+        "a buffer holding its capacity of 300 items", accepted=" (it accepted a 301st item)",
+    )  # fmt: skip
     try:
         new_buffer(0)
     except ValueError:
@@ -104,6 +110,10 @@ def test_get_waits_while_empty_and_wakes_when_an_item_arrives(new_buffer):
 
 
 def test_a_woken_consumer_checks_again_before_taking(new_buffer):
+    # Forced: each put comes only once the watched condition says every consumer sleeps
+    # in wait(), and the item a consumer is woken for is taken back by a thread that holds
+    # the lock all along. No step depends on how the threads are scheduled, so it holds
+    # the same with or without a GIL (a free-threaded build runs them truly at once).
     watch = WatchedCondition()
     buf = new_buffer(5, watch)
 
@@ -151,6 +161,9 @@ def test_a_woken_consumer_checks_again_before_taking(new_buffer):
 
 
 def test_a_wakeup_never_goes_to_the_wrong_waiter(new_buffer):
+    # Forced: both consumers are asleep in wait() before the puts, and both puts happen
+    # under one hold of the lock, so the lost wake-up of notify() happens on every run,
+    # with or without a GIL.
     watch = WatchedCondition()
     buf = new_buffer(1, watch)
     consumers = start(2, buf.get, "consumer", watch)
@@ -177,6 +190,7 @@ def test_a_wakeup_never_goes_to_the_wrong_waiter(new_buffer):
 
 
 def test_close_wakes_every_waiting_consumer(new_buffer):
+    # Forced: close() comes only once all three consumers sleep in wait(), on any build.
     watch = WatchedCondition()
     buf = new_buffer(2, watch)
     consumers = start(3, buf.get, "consumer", watch)
@@ -193,6 +207,7 @@ def test_close_wakes_every_waiting_consumer(new_buffer):
 
 
 def test_close_wakes_every_waiting_producer(new_buffer):
+    # Forced: close() comes only once all three producers sleep in wait(), on any build.
     watch = WatchedCondition()
     buf = new_buffer(1, watch)
     call(buf.put, "kept")
@@ -247,6 +262,10 @@ def test_close_lets_consumers_take_what_is_left(new_buffer):
 
 
 def test_ten_thousand_items_none_lost_none_duplicated(new_buffer):
+    # A load test, not a forced race: the races are forced one by one in the tests above.
+    # It catches what only shows at volume (a wake-up lost now and then, a deque changed
+    # outside the lock); on a free-threaded build the threads really overlap, which makes
+    # an unguarded deque fail sooner, not later.
     buf = new_buffer(16)
     taken = [[] for _ in range(CONSUMERS)]
     producing = [PRODUCERS]
@@ -306,6 +325,8 @@ def test_ten_thousand_items_none_lost_none_duplicated(new_buffer):
 
 
 def test_a_waiting_consumer_sleeps_instead_of_spinning(new_buffer):
+    # Not a race: it counts the lines the waiting consumer runs while nothing happens.
+    # A right answer runs a few and sleeps in wait(), on any build.
     watch = WatchedCondition()
     buf = new_buffer(2, watch)
     own_file = sys.modules[bounded_buffer.BoundedBuffer.__module__].__file__
@@ -380,13 +401,14 @@ def times_out(watch, op, name, where, what_for):
     """op(timeout=...) on a buffer that stays as it is must raise TimeoutError: with 0 at
     once, with 0.03 after waiting on the condition, and with TIMEOUT within its timeout
     however often it is woken up meanwhile (the test notifies with nothing for it)."""
-    expect_timeout(op, 0, name, where, explain=(
+    accepted = " (a buffer of capacity 2 accepted a third item)" if name == "put" else ""
+    expect_timeout(op, 0, name, where, accepted=accepted, explain=(
         f"{name}(timeout=0) on {where} waited and did not come back: timeout=0 means do not "
         "wait at all; raise TimeoutError at once. 'if timeout:' treats 0 like None (wait "
         "for ever): compare with None ('if timeout is None:') instead."
     ))  # fmt: skip
     started = time.monotonic()
-    expect_timeout(op, 0.03, name, where)
+    expect_timeout(op, 0.03, name, where, accepted=accepted)
     waited = time.monotonic() - started
     check(watch.waits > 0 and waited >= 0.025, (
         f"{name}(timeout=0.03) on {where} gave up after {waited:.3f} s, having called "
@@ -424,12 +446,11 @@ def check(ok, message):
         pytest.fail(message, pytrace=False)
 
 
-def expect_timeout(op, timeout, name, where, explain=""):
+def expect_timeout(op, timeout, name, where, explain="", accepted=""):
     try:
         returned = call(op, timeout, explain=explain)
     except TimeoutError:
         return
-    accepted = " (the buffer accepted a third item)" if name == "put" else ""
     pytest.fail(
         f"{name}(timeout={timeout}) on {where} returned {returned!r}{accepted}: it must "
         "wait, up to its timeout, and raise TimeoutError when nothing changed in time",

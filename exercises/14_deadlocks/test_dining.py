@@ -32,6 +32,9 @@ SECONDS = 2.0  # how long a group of threads may take before the test calls them
 # Where running out of patience fails the test, a right answer must never run out, even
 # on a loaded machine where a thread may wait half a second for a CPU: be more patient.
 SIDE_BY_SIDE_PATIENCE = 2.0
+# The median pause before a patient philosopher who gave up reaches again, at most: the
+# reference pauses random.uniform(0, 0.005); a loaded machine adds some milliseconds.
+BACK_OFF_BOUND = 0.1
 READ_DELAY = 0.0002  # reading a balance takes a moment, like a round trip to a database
 
 ORDER = (
@@ -95,6 +98,10 @@ def test_a_transfer_moves_the_money_holding_both_locks():
 
 
 def test_transfers_in_opposite_directions_do_not_deadlock():
+    # Forced: the watched locks pause each transfer after its first lock until the other
+    # has taken its own first lock or waits, so a wrong order deadlocks on every run. The
+    # pause is a condition on what the watch has seen, not a sleep: it holds the same with
+    # or without a GIL.
     watch = Watch(parties=2)
     one, two = WatchedAccount(watch, 1, 100), WatchedAccount(watch, 2, 100)
     moves = [(one, two, 10), (two, one, 25)]
@@ -173,6 +180,7 @@ def test_transfers_between_different_accounts_run_at_the_same_time():
     # Pause each transfer at its first look at a balance (when it should hold both its
     # locks) until the other transfer is there too. They share no account, so a right
     # answer gets both there; one lock for the whole bank lets only one in at a time.
+    # A condition on what the watch sees, not a sleep: it holds with or without a GIL.
     watch = Watch(parties=2, pause_at="balance", patience=SIDE_BY_SIDE_PATIENCE)
     accounts = [WatchedAccount(watch, n, 100) for n in range(1, 5)]
     moves = [(accounts[0], accounts[1], 10), (accounts[2], accounts[3], 20)]
@@ -198,6 +206,10 @@ def test_transfers_between_different_accounts_run_at_the_same_time():
 
 
 def test_many_concurrent_transfers_conserve_money():
+    # Forced like the opposite transfers: every thread pauses after its first lock until
+    # all four hold one, which closes the ring of source-first transfers on every run, on
+    # any build. Reads are slowed (READ_DELAY) and checked against the lock held, so an
+    # unguarded balance is reported even when no update happens to be lost.
     threads, per_thread, start = 4, 12, 1000
     watch = Watch(parties=threads)
     accounts = [WatchedAccount(watch, n, start) for n in range(threads)]
@@ -250,6 +262,7 @@ def test_many_concurrent_transfers_conserve_money():
 
 
 def test_a_philosopher_eats_holding_both_forks():
+    # Not a race: one philosopher; the watch checks both forks are held at each meal.
     watch = Watch(parties=1)
     places = seat(watch, 2)
     eat, meals = eater(watch, places)
@@ -292,6 +305,12 @@ def test_a_meal_that_raises_puts_both_forks_down():
             )
 
     run_watched(watch, philosopher, name="philosopher", explain="")
+    longest = max(watch.timeouts, default=0)
+    check(
+        longest <= 0.01,
+        f"dine_with_patience, called without patience, waited up to {longest:g} s for a "
+        "fork: its default patience is 0.01 s (acquire(timeout=patience))"
+    )
     for name, error in errors:
         check(
             type(error) is Spilled,
@@ -302,6 +321,8 @@ def test_a_meal_that_raises_puts_both_forks_down():
 
 
 def test_five_philosophers_all_eat_without_deadlock():
+    # Forced: every philosopher pauses after the first fork until all five hold one, so
+    # left-fork-first deadlocks on every run, with or without a GIL.
     seats, meals_each = 5, 3
     watch = Watch(parties=seats)
     places = seat(watch, seats)
@@ -322,6 +343,10 @@ def test_five_philosophers_all_eat_without_deadlock():
 
 
 def test_patient_philosophers_put_a_fork_down_and_all_eat():
+    # Forced: all five take their left fork before anyone goes on (the watch's pause), so
+    # every right fork is taken and every patient philosopher must give up at least once.
+    # The watched locks wake waiters through one condition, in step: retrying at once
+    # livelocks on every run, on any build; only a random pause breaks the step.
     seats, meals_each = 5, 3
     watch = Watch(parties=seats)
     places = seat(watch, seats)
@@ -357,6 +382,15 @@ def test_patient_philosophers_put_a_fork_down_and_all_eat():
         f"each philosopher should have eaten {meals_each} meals; they ate {meals}"
     )
     assert_locks_are_free(watch, "dine_with_patience")
+    pauses = sorted(watch.retry_pauses)
+    middle = pauses[len(pauses) // 2] if pauses else 0.0
+    check(
+        middle <= BACK_OFF_BOUND,
+        f"after putting the left fork down, the philosophers waited {middle * 1000:.0f} ms "
+        f"(the median of {len(pauses)} pauses) before they reached for it again, with "
+        "patience=0.005: a short random while is about as long as the patience "
+        "(random.uniform(0, patience)). Longer, and the table mostly waits for nobody."
+    )
 
 
 # --- the test's accounts and forks, and how it runs them (the locks: kata/watched.py) -----
