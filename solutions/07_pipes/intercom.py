@@ -81,7 +81,7 @@ def serve(conn: Connection, parent_end: Connection | None = None) -> None:
                 request = conn.recv()
                 number += 1
                 conn.send(reply(number, request))
-            except (EOFError, CosmicRayTestingException):  # the parent has hung up
+            except (EOFError, ConnectionError):  # the parent has hung up
                 return
 
 
