@@ -13,10 +13,11 @@ killed when that run fails or outlives the time limit (a hang is a kill), and su
 when it passes: then a test is missing, or the mutant is equivalent to the reference.
 Mutants inside type annotations are not run (the annotations are never evaluated).
 
-The solution file is read into memory first and written back when the exercise ends,
-however it ends (Ctrl-C, SIGTERM, a crash in this script); its modification time too, so
-no stale bytecode of a mutant is taken for it. cosmic-ray's session database lives in a
-temporary folder. Needs the `mutation` extra: pip install -e '.[mutation]'.
+Mutants are written into a scratch copy of the parts of the repository a run needs
+(kata/, exercises/, solutions/ and the pytest configuration), never over this checkout's
+solutions: tests run against solutions/ meanwhile, and a commit made meanwhile, are not
+touched by a mutant. cosmic-ray's session database lives in that scratch folder too.
+Needs the `mutation` extra: pip install -e '.[mutation]'.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import ast
 import difflib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -64,10 +66,29 @@ def harness_command(exercise: Exercise) -> list[str]:
             "-x", "-q", "-p", "no:cacheprovider"]
 
 
-def run_harness(exercise: Exercise, timeout: float) -> tuple[bool, str]:
-    """(passed, last lines of output). Its own process group, killed whole on timeout or Ctrl-C."""
+# What a run of an exercise's tests needs, copied from the repository for the mutants.
+COPIED = ("conftest.py", "setup.cfg", "pyproject.toml", "kata", "exercises", "solutions")
+
+
+def scratch_copy(into: Path) -> Path:
+    """The parts of this repository a run needs, copied into `into`. Run from there,
+    `python -m pytest` imports that copy's kata (the current folder comes first on
+    sys.path, and spawned children inherit it), so its manifest reads its solutions."""
+    into.mkdir(parents=True, exist_ok=True)
+    for part in COPIED:
+        source = REPO_ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, into / part, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(source, into / part)
+    return into
+
+
+def run_harness(exercise: Exercise, timeout: float, root: Path) -> tuple[bool, str]:
+    """(passed, last lines of output), run in the copy at `root`. Its own process group,
+    killed whole on timeout or Ctrl-C."""
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    with subprocess.Popen(harness_command(exercise), cwd=REPO_ROOT, env=env, text=True,
+    with subprocess.Popen(harness_command(exercise), cwd=root, env=env, text=True,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True) as proc:
         try:
             output, _ = proc.communicate(timeout=timeout)
@@ -102,21 +123,19 @@ def mutate_exercise(exercise: Exercise, skip_operators: str | None) -> Outcome:
     from cosmic_ray.work_db import use_db
 
     outcome = Outcome(exercise)
-    path = exercise.solution
-    relative = path.relative_to(REPO_ROOT)
-    original, stat = path.read_bytes(), path.stat()
+    relative = exercise.solution.relative_to(REPO_ROOT)
     started = time.monotonic()
-    passed, output = run_harness(exercise, timeout=300)
-    baseline = time.monotonic() - started
-    if not passed:
-        outcome.problem = f"the unmutated solution fails its tests:\n{output}"
-        return outcome
-    timeout = 3 * baseline + 15
-    spans = annotation_spans(original.decode())
-    mutant_on_disk = False
-    try:
-        with tempfile.TemporaryDirectory(prefix="kata-mutation-") as scratch, \
-                use_db(Path(scratch) / "session.sqlite") as work_db:
+    with tempfile.TemporaryDirectory(prefix="kata-mutation-") as scratch:
+        root = scratch_copy(Path(scratch) / "repo")
+        path = root / relative
+        passed, output = run_harness(exercise, 300, root)
+        baseline = time.monotonic() - started
+        if not passed:
+            outcome.problem = f"the unmutated solution fails its tests:\n{output}"
+            return outcome
+        timeout = 3 * baseline + 15
+        spans = annotation_spans(path.read_text())
+        with use_db(Path(scratch) / "session.sqlite") as work_db:
             init([path], work_db, {})
             items = sorted(work_db.pending_work_items, key=lambda i: (i.mutations[0].start_pos, i.mutations[0].operator_name))
             for number, item in enumerate(items, 1):
@@ -125,25 +144,16 @@ def mutate_exercise(exercise: Exercise, skip_operators: str | None) -> Outcome:
                 if any(a <= tuple(spec.start_pos) < b for a, b in spans) or (skip_operators and re.search(skip_operators, operator)):
                     outcome.skipped += 1
                     continue
-                if path.read_bytes() != original:
-                    outcome.problem = f"{relative} was changed by someone else during the run; stopped"
-                    break
                 with use_mutation(path, get_operator(spec.operator_name)(), spec.occurrence) as (before, after):
-                    mutant_on_disk = after is not None
                     if after is None:
                         continue
-                    passed, output = run_harness(exercise, timeout)
-                mutant_on_disk = False
+                    passed, output = run_harness(exercise, timeout, root)
                 if passed:
                     line = f"{relative}:{spec.start_pos[0]}  {operator}  {changed_line(before, after)}"
                     outcome.survivors.append(line)
                     print(f"  [{number}/{len(items)}] survived {line}", flush=True)
                 else:
                     outcome.killed += 1
-    finally:  # put the reference back, unless someone else has edited it since
-        if mutant_on_disk or path.read_bytes() == original:
-            path.write_bytes(original)
-            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     outcome.seconds = time.monotonic() - started
     return outcome
 
@@ -188,4 +198,4 @@ if __name__ == "__main__":
     try:
         sys.exit(main())
     except KeyboardInterrupt:
-        sys.exit(130)  # the solution file has been put back on the way out
+        sys.exit(130)

@@ -1,7 +1,8 @@
 """`python -m kata.mutation`: a smoke run over 03_locks's reference solution.
 
-The run happens in a copy of the repository, since the rest of the self-test runs the real
-solutions at the same time and must never meet a mutant. Skipped when cosmic-ray is not
+The run happens in a copy of the repository, and the command itself writes its mutants
+into a scratch copy of its own: the rest of the self-test runs the real solutions at the
+same time and must never meet a mutant. Skipped when cosmic-ray is not
 installed, unless KATA_REQUIRE_MUTATION is set (CI sets it, and then a missing tool fails).
 """
 
