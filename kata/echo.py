@@ -45,6 +45,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import platform
 import resource
 import socket
 import struct
@@ -58,6 +59,7 @@ import pytest
 from kata import guard
 
 SOON = 1.0  # seconds a client waits for an echo that should come at once
+STUCK_LOOK = 0.2  # seconds between two looks at a server that has not answered yet
 CROWD_SECONDS = 4.0  # for a crowd of clients to get every echo (a free server takes ms)
 # Each thread's own CPU clock, to the nanosecond: finer than /proc's 10 ms ticks.
 THREAD_CPU_CLOCK = hasattr(time, "pthread_getcpuclockid")
@@ -82,7 +84,8 @@ __all__ = [
     "open_descriptors", "wait_until", "more_descriptors",
     "many_clients_at_once", "large_message_slow_reader", "reset_does_not_disturb",
     "clients_that_leave_are_closed", "one_thread_serves", "idle_burns_no_cpu",
-    "urgent_data_does_not_disturb", "stop_closes_every_socket",
+    "urgent_data_does_not_disturb", "stop_closes_every_socket", "half_close_gets_whole_echo",
+    "stop_at_once_and_twice",
 ]  # fmt: skip
 
 
@@ -154,6 +157,36 @@ class Handle:
                 return
             time.sleep(0.005)
 
+    def blocked_in(self, looks: int = 3, gap: float = 0.02) -> str:
+        """The blocking socket call the serving thread sleeps in ('accept', 'recv' or
+        'send'), or '' when it sleeps elsewhere (select, poll, epoll_wait), runs, or ended.
+
+        Read from /proc/self/task/<tid>/syscall (Linux, x86_64 and aarch64), `looks` times
+        `gap` seconds apart: a non-blocking call returns at once and is never seen twice.
+        """
+        calls = _BLOCKING_CALLS.get(platform.machine(), {})
+        path = f"/proc/self/task/{self.native_id}/syscall"
+        seen = ""
+        for look in range(looks):
+            if look:
+                time.sleep(gap)
+            try:
+                with open(path) as syscall:
+                    number = syscall.read().split()[0]
+            except (OSError, IndexError):
+                return ""
+            name = calls.get(int(number), "") if number.isdigit() else ""
+            if not name or (seen and name != seen):
+                return ""
+            seen = name
+        return seen
+
+    def stuck(self) -> str:
+        """A sentence (with a lesson) when the serving thread sleeps in a blocking socket
+        call instead of in its wait for readiness; '' otherwise."""
+        call = self.blocked_in() if self.thread.is_alive() else ""
+        return _STUCK_LESSONS.get(call, "")
+
     def died(self, lesson: Lesson = None) -> str:
         """A sentence about how serve_forever ended early, or '' while it still runs.
 
@@ -176,6 +209,37 @@ class Handle:
             ended += extra.rstrip() + " "
         return ended
 
+
+# System call numbers of the socket calls that sleep when their socket is left blocking.
+_BLOCKING_CALLS = {
+    "x86_64": {43: "accept", 288: "accept", 0: "recv", 45: "recv", 47: "recv",
+               1: "send", 44: "send", 46: "send"},
+    "aarch64": {202: "accept", 242: "accept", 63: "recv", 207: "recv", 212: "recv",
+                64: "send", 206: "send", 211: "send"},
+}  # fmt: skip
+_STUCK_LESSONS = {
+    "accept": (
+        "The serving thread is asleep inside accept(), not in its wait for readiness: the "
+        "listening socket is blocking. Once the clients that were waiting are accepted, the "
+        "next accept() waits for a client who has not come, and nobody else is served. Make "
+        "the listener non-blocking (setblocking(False)) and stop accepting at "
+        "BlockingIOError. (A readable listener is a hint, not a promise: a client that "
+        "connects and goes before it is accepted can leave nothing to accept, and a "
+        "blocking accept() then waits for the next one.) "
+    ),
+    "recv": (
+        "The serving thread is asleep inside recv(): a client's socket is blocking, so "
+        "the server waits for that one client while the others are not served. Make every "
+        "accepted socket non-blocking (setblocking(False)), and recv() only what readiness "
+        "says is there. "
+    ),
+    "send": (
+        "The serving thread is asleep inside send(): a client's socket is blocking, and "
+        "that client does not read, so the server waits for it while the others are not "
+        "served. Make every accepted socket non-blocking and keep what send() did not take "
+        "for the next writable turn. "
+    ),
+}
 
 _stop_missed: list[Handle] = []  # servers that did not stop when asked, in this run
 
@@ -216,6 +280,8 @@ def running(server, *, stop_hint: str = STOP_HINT, lesson: Lesson = None):
             stop_error = exc
         # Once a stop() has been seen not to work, later tests need not wait as long.
         patience = 0.3 if (_stop_missed or body_failed) else STOP_WITHIN
+        if body_failed and handle.thread.is_alive() and handle.blocked_in(looks=2):
+            patience = 0.05  # asleep in a blocking socket call: told already, and no stop() reaches it
         handle.thread.join(patience)
         if handle.thread.is_alive():
             _stop_missed.append(handle)
@@ -303,18 +369,30 @@ def receive(
     started, timeout = time.monotonic(), sock.gettimeout()
     while len(data) < size:
         failed = None
+        stuck = ""
         try:
-            if deadline is not None:
-                left = deadline - time.monotonic()
-                sock.settimeout(max(0.001, left if timeout is None else min(timeout, left)))
-            chunk = sock.recv(min(size - len(data), 1 << 16))
-        except socket.timeout:
-            chunk = None
+            # Waited for in slices: between two, a server asleep in a blocking socket call
+            # (it will not wake for this client) is told so at once.
+            wait_started = time.monotonic()
+            while True:
+                left = float("inf") if timeout is None else timeout - (time.monotonic() - wait_started)
+                if deadline is not None:
+                    left = min(left, deadline - time.monotonic())
+                sock.settimeout(max(0.001, min(left, STUCK_LOOK)))
+                try:
+                    chunk = sock.recv(min(size - len(data), 1 << 16))
+                    break
+                except socket.timeout:
+                    chunk = None
+                    if left <= STUCK_LOOK:
+                        break
+                    stuck = handle.stuck()
+                    if stuck:
+                        break
         except OSError as exc:
             failed = repr(exc)
         finally:
-            if deadline is not None:
-                sock.settimeout(timeout)
+            sock.settimeout(timeout)
         if failed:
             what = what() if callable(what) else what
             pytest.fail(
@@ -328,9 +406,10 @@ def receive(
                 if chunk is None
                 else "the server closed the connection"
             )
+            stuck = stuck or (handle.stuck() if chunk is None else "")
             pytest.fail(
                 f"{handle.died()}{what}: {len(data)} of {size} bytes came back, then "
-                f"{happened}. {hint}",
+                f"{happened}. {stuck}{hint}",
                 pytrace=False,
             )
         data += chunk
@@ -476,11 +555,11 @@ def large_message_slow_reader(
     sender.start()
     got = bytearray()
     try:
-        sender.join(SOON)
         # A reader that keeps pace with the server lets every send() be whole, and then a
         # server that drops the unsent tail of a partial send goes unseen (1 run in 5,
         # before these waits). So each gulp waits until the server has done all it can.
-        _wait_until_delivered(sock)
+        if _until_sent_or_stalled(handle, sender, sock):
+            _wait_until_delivered(sock)
         for gulp in _gulps(size, SLOW_READS):
             handle.settled()
             got += receive(
@@ -563,6 +642,141 @@ def reset_does_not_disturb(handle: Handle, opened: list, *, hint: str = "") -> N
                 "client, and go on serving the others."
             ),
         )  # fmt: skip
+    # A client hangs up in the middle of its echo: it sends more than its small receive
+    # buffer holds, sees the echo begin, and resets while the rest is still to go. The
+    # server's next send() to it raises ConnectionResetError or BrokenPipeError.
+    # (More than the most a socket's send buffer grows to here, 4 MiB: some of the echo
+    # must still wait in the server when the client goes.)
+    hangup = connect(handle, opened, rcvbuf=4096)
+    sent_all = False
+    sender = threading.Thread(
+        target=send_quietly, args=(hangup, bytes(range(256)) * (8 << 12)),
+        name="hang-up client", daemon=True,
+    )  # fmt: skip
+    sender.start()
+    try:
+        sent_all = _until_sent_or_stalled(handle, sender, hangup)
+        receive(handle, hangup, 1, "a client sent 8 MiB and waited for its echo to begin", hint)
+    finally:
+        with contextlib.suppress(OSError):
+            hangup.shutdown(socket.SHUT_WR)  # ends the sender's send at once
+        sender.join(SOON)
+    # Let the server take in all it is going to (a server that reads everything has seen
+    # the end of input by then and has only the echo left to send), then reset.
+    if sent_all and not handle.stuck():
+        _wait_until_delivered(hangup)
+        handle.settled()
+    hangup.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    hangup.close()  # linger 0: a reset, with most of the echo still to go
+    mid_echo = (
+        "A peer that hangs up in the middle of its echo makes the server's send() (or "
+        "drain()) raise BrokenPipeError or ConnectionResetError: both are OSErrors "
+        "(ConnectionErrors). Catch them around sending as well as around receiving, close "
+        "that client, and go on serving the others."
+    )
+    for sock in others:
+        echo(
+            handle, sock, b"still",
+            "a client hung up (reset) while the server was still echoing 8 MiB to it; "
+            "then a client that stayed spoke",
+            f"{mid_echo} {hint}",
+        )  # fmt: skip
+    # And the server still takes new clients: the listener survived it all.
+    late = connect(handle, opened)
+    echo(
+        handle, late, b"new here",
+        "after the resets and the hang-up, a new client connected and spoke",
+        f"{mid_echo} {hint}",
+    )  # fmt: skip
+
+
+def _until_sent_or_stalled(handle: Handle, sender: threading.Thread, sock) -> bool:
+    """Wait (up to 3 SOON) until `sender` has sent everything (True), or its sending has
+    stalled (False): what `sock` still has to send stays the same while the server sleeps
+    (a server that stops reading while its echo is pending: backpressure)."""
+    deadline = time.monotonic() + 3 * SOON
+    while sender.is_alive() and time.monotonic() < deadline:
+        before = _unsent(sock)
+        sender.join(0.05)
+        handle.settled(0.1)
+        if sender.is_alive() and before > 0 and _unsent(sock) == before:
+            return False
+    return not sender.is_alive()
+
+
+def half_close_gets_whole_echo(
+    handle: Handle, opened: list, *, size: int = 8 << 20, hint: str = ""
+) -> None:
+    """A client sends `size` bytes and shuts down its sending side; it gets the whole echo,
+    then end of file. A client that sends nothing and shuts down gets end of file at once.
+
+    Half-closing (shutdown(SHUT_WR)) is how a client says "that is all": recv() on the
+    server returns b"" while its echo may still be pending. The client reads as it sends.
+    """
+    message = bytes(range(256)) * (size // 256)
+    label = f"{size >> 20} MiB" if size >= 1 << 20 else f"{size >> 10} KiB"
+    sock = connect(handle, opened, rcvbuf=4096)
+
+    def send_then_half_close():
+        send_quietly(sock, message)
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_WR)
+
+    sender = threading.Thread(target=send_then_half_close, name="half-closing client", daemon=True)
+    sender.start()
+    try:
+        # The client reads nothing until it has sent all and half-closed (or the server
+        # stopped reading it): a server that reads everything has its end of input and
+        # most of the echo still pending at the same time.
+        if _until_sent_or_stalled(handle, sender, sock):
+            _wait_until_delivered(sock)
+            handle.settled()
+        got = receive(
+            handle, sock, len(message),
+            f"a client sent {label} and shut down its sending side (shutdown(SHUT_WR)), "
+            "then read its echo",
+            "End of input (recv() returning b'') ends what the client sends, not what it is "
+            "owed: echo every byte still pending, and close the connection only once that "
+            f"is sent. {hint}",
+        )  # fmt: skip
+    finally:
+        if sender.is_alive():
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)  # ends the sender, if it still runs
+        sender.join(SOON)
+    if got != message:
+        pytest.fail(
+            f"a client sent {label} and half-closed; {label} came back but not the same "
+            f"bytes in the same order. {hint}",
+            pytrace=False,
+        )
+    _expect_end(handle, sock, f"a client sent {label}, half-closed, and got its whole echo", hint)
+    silent = connect(handle, opened)
+    silent.shutdown(socket.SHUT_WR)
+    _expect_end(handle, silent, "a client connected and shut down its sending side at once, "
+                "without sending a byte", hint)  # fmt: skip
+
+
+def _expect_end(handle: Handle, sock, what: str, hint: str) -> None:
+    """The server closes `sock`'s connection (recv returns b'') within SOON."""
+    try:
+        rest = sock.recv(100)
+    except socket.timeout:
+        rest = None
+    except OSError as exc:
+        rest = exc
+    if rest != b"":
+        happened = (
+            f"{SOON:g} s later the connection was still open"
+            if rest is None
+            else f"then got {rest!r}"
+        )
+        pytest.fail(
+            f"{handle.died()}{what}: {happened}, where the server should have closed it. "
+            "Once a client has ended its input and its echo is sent, close its socket. "
+            f"{hint}",
+            pytrace=False,
+        )
 
 
 def clients_that_leave_are_closed(
@@ -773,3 +987,54 @@ def stop_closes_every_socket(
                     f"closed. {hint}",
                     pytrace=False,
                 )
+
+
+def stop_at_once_and_twice(make_server, *, stop_hint: str = STOP_HINT, hint: str = "") -> None:
+    """stop() called at once after serve_forever starts (before it may have begun to wait)
+    ends it; stop() called again after that raises nothing; no descriptor is left.
+
+    `make_server` builds the server (here, so that its sockets are counted).
+    """
+    baseline = open_descriptors()
+    server = make_server()
+    handle = Handle(server)
+    handle.thread.start()
+    server.stop()  # at once: serve_forever may not even have started
+    handle.thread.join(STOP_WITHIN)
+    if handle.thread.is_alive():
+        _nudge(handle)
+        guard.excuse(handle.thread)
+        pytest.fail(
+            f"stop() was called at once after serve_forever started, and {STOP_WITHIN:g} s "
+            "later serve_forever had not returned. A stop() that comes before the loop "
+            "first waits must not be lost: the byte written to the socketpair stays there "
+            f"until the loop looks. {stop_hint}",
+            pytrace=False,
+        )
+    if handle.error is not None:
+        if isinstance(handle.error, NotImplementedError):
+            raise handle.error
+        pytest.fail(
+            f"stop() was called at once after serve_forever started, and serve_forever "
+            f"raised {type(handle.error).__name__}: {handle.error}. {hint}",
+            pytrace=False,
+        )
+    try:
+        server.stop()
+        again = None
+    except Exception as exc:
+        again = exc
+    if again is not None:
+        pytest.fail(
+            f"serve_forever had returned after stop(); a second stop() raised {again!r}. "
+            "stop() may be called more than once (a shutdown handler and a finally clause "
+            "both call it): once the server is closed, it does nothing (catch the OSError "
+            f"of writing to a closed socketpair). {hint}",
+            pytrace=False,
+        )
+    if not wait_until(lambda: open_descriptors() <= baseline):
+        pytest.fail(
+            "serve_forever returned after a stop() that came at once, but the server left "
+            f"{open_descriptors() - baseline} descriptors open. {hint}",
+            pytrace=False,
+        )

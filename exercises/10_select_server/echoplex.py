@@ -54,11 +54,18 @@ class EchoServer:
         raise NotImplementedError
 
     def _read(self, conn: Connection) -> None:
-        """Receive what the client sent and queue it to be echoed; close on end or error."""
+        """Receive what the client sent and queue it to be echoed.
+
+        On an error, close. On end of input (b""), stop reading this client and close it
+        once its pending echo is sent (at once when nothing is pending).
+        """
         raise NotImplementedError
 
     def _write(self, conn: Connection) -> None:
-        """Send pending chunks while the socket takes them; keep any unsent tail in front."""
+        """Send pending chunks while the socket takes them; keep any unsent tail in front.
+
+        Once everything is sent to a client whose input has ended, close it.
+        """
         raise NotImplementedError
 
     def _urgent(self, conn: Connection) -> None:

@@ -150,11 +150,25 @@ def test_one_thread_serves_every_client():
         )  # fmt: skip
 
 
+def test_a_client_that_half_closes_gets_its_whole_echo_then_end_of_file():
+    with serving() as handle, echo.clients() as opened:
+        echo.half_close_gets_whole_echo(
+            handle, opened,
+            hint=(
+                "Mark the connection as ended, take it out of the read list (its end of "
+                "file is readable for ever), and close it in _write once its queue is empty."
+            ),
+        )  # fmt: skip
+
+
+CLOSE_HINT = (
+    "On the way out of serve_forever (a finally: block) close every client, the "
+    "listening socket and both ends of the wake-up socketpair."
+)
+
+
 def test_stop_ends_serve_forever_and_closes_every_socket():
     echo.stop_closes_every_socket(
-        echoplex.EchoServer, stop_hint=STOP_HINT, lesson=lesson,
-        hint=(
-            "On the way out of serve_forever (a finally: block) close every client, the "
-            "listening socket and both ends of the wake-up socketpair."
-        ),
-    )  # fmt: skip
+        echoplex.EchoServer, stop_hint=STOP_HINT, lesson=lesson, hint=CLOSE_HINT
+    )
+    echo.stop_at_once_and_twice(echoplex.EchoServer, stop_hint=STOP_HINT, hint=CLOSE_HINT)

@@ -56,9 +56,11 @@ class EchoServer:
         raise NotImplementedError
 
     def _read(self, client: Client) -> None:
-        """Receive what the client sent and echo it back; close on end or error.
+        """Receive what the client sent and echo it back; close on an error.
 
-        What the socket cannot take at once stays pending, watched for EVENT_WRITE.
+        What the socket cannot take at once stays pending, watched for EVENT_WRITE. On
+        end of input (b""), close at once if nothing is pending; else watch only
+        EVENT_WRITE, and close once the pending echo is sent.
         """
         raise NotImplementedError
 
@@ -67,6 +69,7 @@ class EchoServer:
 
         Once nothing is pending, go back to EVENT_READ only: a socket is writable almost
         always, and a selector watching it for writing would wake at once, every time.
+        (Or close, if the client's input has ended.)
         """
         raise NotImplementedError
 

@@ -169,11 +169,25 @@ def _crowd_failure(handle, index, socks):
     )
 
 
+def test_a_client_that_half_closes_gets_its_whole_echo_then_end_of_file():
+    with serving() as handle, echo.clients() as opened:
+        echo.half_close_gets_whole_echo(
+            handle, opened,
+            hint=(
+                "Mark the client as ended and modify() it to EVENT_WRITE only (its end of "
+                "file is readable for ever); close it in _write once nothing is pending."
+            ),
+        )  # fmt: skip
+
+
+CLOSE_HINT = (
+    "On the way out of serve_forever (a finally: block) close every socket in the "
+    "selector's map, the other end of the wake-up pair, and the selector."
+)
+
+
 def test_stop_ends_serve_forever_and_closes_every_socket():
     echo.stop_closes_every_socket(
-        epollserver.EchoServer, stop_hint=STOP_HINT, lesson=lesson,
-        hint=(
-            "On the way out of serve_forever (a finally: block) close every socket in the "
-            "selector's map, the other end of the wake-up pair, and the selector."
-        ),
-    )  # fmt: skip
+        epollserver.EchoServer, stop_hint=STOP_HINT, lesson=lesson, hint=CLOSE_HINT
+    )
+    echo.stop_at_once_and_twice(epollserver.EchoServer, stop_hint=STOP_HINT, hint=CLOSE_HINT)

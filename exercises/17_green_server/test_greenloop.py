@@ -98,6 +98,39 @@ def serving(server=None):
 # --- the hub on its own -------------------------------------------------------------------
 
 
+def _ping_pong():
+    """Two greenlets play ping-pong over a socketpair with the green recv and sendall."""
+    def scenario():
+        log: list[str] = []
+        with socketpairs(1) as [(a, b)]:
+            hub = greenloop.Hub()
+
+            def pinger():
+                for i in range(3):
+                    greenloop.sendall(hub, a, b"%d" % i)
+                    log.append(f"pinger: got {greenloop.recv(hub, a, 10)!r}")
+
+            def ponger():
+                for _ in range(3):
+                    data = greenloop.recv(hub, b, 10)
+                    log.append(f"ponger: got {data!r}")
+                    greenloop.sendall(hub, b, data)
+
+            hub.spawn(pinger)
+            hub.spawn(ponger)
+            hub.run()
+        return log
+
+    log = in_fresh_thread(scenario)
+    expected = [f"{who}: got b'{i}'" for i in range(3) for who in ("ponger", "pinger")]
+    assert log == expected, (
+        "two greenlets played ping-pong over a socketpair with the green recv and sendall. "
+        "Each recv with nothing to read should park its greenlet in the hub "
+        "(wait_readable) and let the other one run. What happened:\n"
+        f"{timeline(log)}\nexpected:\n{timeline(expected)}"
+    )
+
+
 def test_a_waiting_greenlet_resumes_when_its_socket_becomes_readable():
     def scenario():
         log: list[str] = []
@@ -130,38 +163,7 @@ def test_a_waiting_greenlet_resumes_when_its_socket_becomes_readable():
         "readable and switch back to the reader. What happened:\n"
         f"{timeline(log)}\nexpected:\n{timeline(expected)}"
     )
-
-
-def test_two_greenlets_interleave_through_the_hub():
-    def scenario():
-        log: list[str] = []
-        with socketpairs(1) as [(a, b)]:
-            hub = greenloop.Hub()
-
-            def pinger():
-                for i in range(3):
-                    greenloop.sendall(hub, a, b"%d" % i)
-                    log.append(f"pinger: got {greenloop.recv(hub, a, 10)!r}")
-
-            def ponger():
-                for _ in range(3):
-                    data = greenloop.recv(hub, b, 10)
-                    log.append(f"ponger: got {data!r}")
-                    greenloop.sendall(hub, b, data)
-
-            hub.spawn(pinger)
-            hub.spawn(ponger)
-            hub.run()
-        return log
-
-    log = in_fresh_thread(scenario)
-    expected = [f"{who}: got b'{i}'" for i in range(3) for who in ("ponger", "pinger")]
-    assert log == expected, (
-        "two greenlets played ping-pong over a socketpair with the green recv and sendall. "
-        "Each recv with nothing to read should park its greenlet in the hub "
-        "(wait_readable) and let the other one run. What happened:\n"
-        f"{timeline(log)}\nexpected:\n{timeline(expected)}"
-    )
+    _ping_pong()
 
 
 def test_a_resumed_greenlet_is_not_woken_again_for_its_old_socket():
@@ -264,7 +266,14 @@ def test_green_sendall_sends_every_byte_through_a_small_buffer():
                     chunk = greenloop.recv(hub, b, 4096)
                     if not chunk:
                         break
+                    at = len(received)
                     received.extend(chunk)
+                    if received[at:] != message[at : at + len(chunk)]:
+                        # Wrong bytes (or more than were sent): hang up, so that the
+                        # sender's next send fails and the hub can end.
+                        log.append(f"reader: bytes {at}.. are not what was sent; hangs up")
+                        b.close()  # frees what a sent: a's next send raises BrokenPipeError
+                        return
                 log.append(f"reader: EOF after {len(received)} bytes")
 
             hub.spawn(sender)
@@ -273,8 +282,20 @@ def test_green_sendall_sends_every_byte_through_a_small_buffer():
         return log, bytes(received)
 
     log, received = in_fresh_thread(scenario)
+    same = next((i for i, (x, y) in enumerate(zip(received, message)) if x != y), None)
+    if same is not None and received[same:same + 64] == message[:64]:
+        pytest.fail(
+            f"sendall of {size} bytes through an 8 KiB buffer: the first {same} bytes "
+            "arrived right, then the message began again from its first byte:\n"
+            f"{timeline(log)}\n"
+            "After a partial send, sendall sent the whole data again instead of the rest. "
+            "sock.send() returns how many bytes it took: go on from there "
+            "(view = view[sent:], on a memoryview of the data), and when send raises "
+            "BlockingIOError, wait_writable and try the same rest again.",
+            pytrace=False,
+        )
     if received != message:
-        same = next((i for i, (x, y) in enumerate(zip(received, message)) if x != y), len(received))
+        same = len(received) if same is None else same
         pytest.fail(
             f"sendall of {size} bytes through an 8 KiB buffer: the reader got {len(received)} "
             f"bytes, the first {same} of them right.\n{timeline(log)}\n"
@@ -355,6 +376,13 @@ def test_a_reset_client_does_not_disturb_the_others():
         )  # fmt: skip
         late = echo.connect(handle, opened)
         echo.echo(handle, late, b"new", "a client that connects after the reset", BLOCKED_THREAD)
+        echo.half_close_gets_whole_echo(
+            handle, opened,
+            hint=(
+                "handle() echoes what it read before it reads again, so when recv() returns "
+                "b'' everything has gone back: return, and close conn in a finally clause."
+            ),
+        )  # fmt: skip
 
 
 def test_one_greenlet_per_connection_and_one_thread():
@@ -402,3 +430,55 @@ def test_an_idle_server_sleeps_in_select():
             ),
         )  # fmt: skip
         echo.echo(handle, opened[0], b"still awake", "a client after the idle window", BLOCKED_THREAD)
+
+
+def test_stop_unwinds_parked_greenlets_and_closes_every_socket():
+    def scenario():
+        log: list[str] = []
+        with socketpairs(1) as [(a, b)]:
+            hub = greenloop.Hub()
+
+            def parked():
+                try:
+                    log.append("parked: waits for a, which never becomes readable")
+                    hub.wait_readable(a)
+                    log.append("parked: resumed (nobody wrote to a!)")
+                finally:
+                    log.append("parked: its finally block runs")
+
+            def stopper():
+                log.append("stopper: calls hub.stop()")
+                hub.stop()
+
+            hub.spawn(parked)
+            hub.spawn(stopper)
+            hub.run()
+            log.append("run() returned")
+        return log, list(hub.errors)
+
+    log, errors = in_fresh_thread(scenario)
+    expected = [
+        "parked: waits for a, which never becomes readable",
+        "stopper: calls hub.stop()",
+        "parked: its finally block runs",
+        "run() returned",
+    ]
+    assert log == expected, (
+        "one greenlet parked in wait_readable(a), another called hub.stop(). run() should "
+        "return after that turn, and on its way out throw GreenletExit into every greenlet "
+        "still parked (greenlet.throw()), so that their finally blocks run (and close their "
+        "sockets) before run() returns. What happened:\n"
+        f"{timeline(log)}\nexpected:\n{timeline(expected)}"
+    )
+    assert errors == [], (
+        f"hub.errors holds {errors!r} after a stop: GreenletExit, thrown in to unwind a "
+        "parked greenlet, is not an error of the task; leave it out of hub.errors."
+    )
+    close_hint = (
+        "After hub.run() returns, close every connection still open, the listening socket "
+        "and both ends of the socketpair (a finally: block in serve_forever)."
+    )
+    echo.stop_closes_every_socket(
+        greenloop.GreenEchoServer, stop_hint=STOP_HINT, lesson=lesson, hint=close_hint
+    )
+    echo.stop_at_once_and_twice(greenloop.GreenEchoServer, stop_hint=STOP_HINT, hint=close_hint)

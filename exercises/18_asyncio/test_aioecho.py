@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import socket
 import threading
 import time
@@ -279,10 +280,24 @@ def test_a_factory_is_called_only_when_a_slot_is_free():
         called_early = board.called
         for _ in range(count):
             tokens.put_nowait(None)
-        await asyncio.wait_for(gathering, SOON)
-        return board, called_early
+        try:
+            results = await asyncio.wait_for(gathering, SOON)
+        except TimeoutError:
+            results = TimeoutError
+        return board, called_early, results
 
-    board, called_early = run_loop(main)
+    board, called_early, results = run_loop(main)
+    check(board.called == count and board.finished == count and board.most_running == limit, (
+        f"gather_throttled(6 factories, limit={limit}) called {board.called} factories, "
+        f"{board.finished} coroutines finished, at most {board.most_running} ran at once:\n"
+        f"{board.timeline()}\n"
+        f"Expected: every factory called once, its coroutine awaited to the end, {limit} "
+        "at a time."
+    ))
+    check(type(results) is list and results == [None] * count, (
+        f"gather_throttled returned {results!r}; expected a list of the {count} results "
+        "(each coroutine here returns None), in the order of the factories."
+    ))
     check(board.most_called_unfinished <= limit, (
         f"with limit={limit}, {called_early} of the {count} factories had been called "
         f"while only {limit} coroutines could run:\n{board.timeline()}\n"
@@ -319,9 +334,23 @@ def test_the_first_error_propagates_at_once_and_cancels_the_rest():
             await all_started.wait()
             raise Boom("coroutine 1 failed")
 
+        def left_over():
+            """What of this call is still there: coroutines running, tasks not done."""
+            others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            return board.running, sorted(cancelled), sum(not t.done() for t in others) - 1
+
+        async def observed(factories):
+            """gather_throttled, and what is left at the very moment it raises."""
+            try:
+                return await aioecho.gather_throttled(factories, limit)
+            except BaseException:
+                left.append(left_over())  # no turn of the loop has passed since it raised
+                raise
+
+        left: list = []
         bodies = [waits_forever(0), fails] + [waits_forever(i) for i in range(2, 6)]
         factories = [factory_for(board, i, body) for i, body in enumerate(bodies)]
-        gathering = board.watch(aioecho.gather_throttled(factories, limit))
+        gathering = board.watch(observed(factories))
         await board.until(lambda: board.running >= limit or gathering.done())
         all_started.set()
         outcome = None
@@ -331,11 +360,23 @@ def test_the_first_error_propagates_at_once_and_cancels_the_rest():
             outcome = exc
         except TimeoutError:
             outcome = TimeoutError
-        for _ in range(10):  # a few turns for cancellations to land
-            await asyncio.sleep(0)
-        return board, outcome, sorted(cancelled), len(bodies)
+        except BaseExceptionGroup as exc:
+            outcome = exc
+        # The caller's own cancellation: 3 coroutines running, then the caller is cancelled.
+        cancelled.clear()
+        board2 = Board()
+        idle = [factory_for(board2, i, waits_forever(i)) for i in range(5)]
+        left_when_raised = left[-1] if left else None
+        left.clear()
+        caller = board2.watch(observed(idle))
+        await board2.until(lambda: board2.running >= limit or caller.done())
+        caller.cancel()
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(caller, SOON)
+        left_when_cancelled = left[-1] if left else None
+        return board, outcome, left_when_raised, left_when_cancelled, len(bodies)
 
-    board, outcome, cancelled, count = run_loop(main)
+    board, outcome, left, cancel_left, count = run_loop(main)
     if outcome is TimeoutError:
         pytest.fail(
             f"coroutine 1 raised Boom, and {SOON:g} s later gather_throttled still had not "
@@ -346,14 +387,37 @@ def test_the_first_error_propagates_at_once_and_cancels_the_rest():
             "for errors. Plain asyncio.gather raises the first exception as it happens.",
             pytrace=False,
         )
+    check(not isinstance(outcome, BaseExceptionGroup), (
+        f"coroutine 1 raised Boom, and gather_throttled raised {outcome!r}: an exception "
+        "group (asyncio.TaskGroup wraps every error in one). The contract is that the "
+        "coroutine's own exception propagates: unwrap it (except* Boom will not do for a "
+        "caller who catches Boom), or use gather."
+    ))
     check(isinstance(outcome, Boom), (
         f"coroutine 1 raised Boom, but gather_throttled returned {outcome!r} instead of "
         "raising it: the error was swallowed (return_exceptions=True?). Let the first "
         "exception propagate to the caller."
     ))
-    check({0, 2} <= set(cancelled) and board.running == 0 and board.called < count, (
-        f"after coroutine 1 raised, coroutines {cancelled} were cancelled, "
-        f"{board.running} were still running and {board.called} of {count} factories "
+    running, cancelled, pending = left if left else (None, [], None)
+    check(running == 0 and pending == 0 and {0, 2} <= set(cancelled), (
+        f"when gather_throttled raised Boom, {running} of the other coroutines were still "
+        f"running and {pending} of its tasks were still pending (cancelled so far: "
+        f"{cancelled}):\n{board.timeline()}\n"
+        "task.cancel() only asks: the task finishes on a later turn of the loop. Cancel "
+        "every task, then await them (asyncio.gather(*tasks, return_exceptions=True)) "
+        "before raising, so that nothing of this call is still pending when the caller "
+        "gets the exception."
+    ))
+    running, _, pending = cancel_left if cancel_left else (None, [], None)
+    check(running == 0 and pending == 0, (
+        f"gather_throttled was itself cancelled while {limit} coroutines ran; when its "
+        f"CancelledError reached the caller, {running} of them were still running and "
+        f"{pending} tasks were still pending. Cancel and await the tasks in a finally "
+        "clause (not only in an except clause for Exception: CancelledError is a "
+        "BaseException), so that nothing is left whichever way the call ends."
+    ))
+    check(board.called < count, (
+        f"after coroutine 1 raised, {board.called} of {count} factories "
         f"had been called:\n{board.timeline()}\n"
         "Expected: the coroutines still running (0 and 2) cancelled, and the factories "
         "waiting for a slot never called (one may slip in as the failed coroutine's slot "
@@ -367,6 +431,28 @@ def test_the_first_error_propagates_at_once_and_cancels_the_rest():
 # --- the echo server: helpers ------------------------------------------------------------
 
 
+class WatchingLoop(asyncio.SelectorEventLoop):
+    """An event loop that shows its owner every connection its servers accept.
+
+    asyncio.start_server (or loop.create_server) hands this loop a protocol factory; the
+    loop wraps it, so whatever handler the learner's server serves, however it is named
+    or bound, the test sees each connection's transport and when its handler returns.
+    Nothing in the learner's module is touched.
+    """
+
+    def __init__(self, owner: "AsyncioEchoServer"):
+        super().__init__()
+        self._owner = owner
+
+    async def create_server(self, protocol_factory, *args, **kwargs):
+        def watched_factory():
+            protocol = protocol_factory()
+            self._owner._watch(protocol)
+            return protocol
+
+        return await super().create_server(watched_factory, *args, **kwargs)
+
+
 class AsyncioEchoServer:
     """The learner's start_echo_server in the shape kata/echo.py's tests expect.
 
@@ -376,11 +462,13 @@ class AsyncioEchoServer:
     handlers end (the test has closed its clients by then), cancels what is left, and
     closes every transport and the loop.
 
-    It also watches. Every exception the loop reports (a handler that crashed) is kept
-    in ``.errors``; a handler's NotImplementedError (the stub) stops the loop and is
-    raised by serve_forever, so the test shows it as a TODO. Each accepted connection's
+    It also watches, from the loop (a WatchingLoop), not by touching the learner's
+    module. Every exception the loop reports (a handler that crashed) is kept in
+    ``.errors``; a handler's NotImplementedError (the stub) stops the loop and is raised
+    by serve_forever, so the test shows it as a TODO. Each accepted connection's
     transport is kept; with ``small_buffers`` its socket buffers are made small and the
-    largest write buffer any of them held is kept in ``.most_buffered``.
+    largest write buffer any of them held is kept in ``.most_buffered``; ``.left_open``
+    counts handlers that returned with their connection still open.
     """
 
     def __init__(self, small_buffers: int | None = None):
@@ -390,11 +478,9 @@ class AsyncioEchoServer:
         self.transports: list[asyncio.BaseTransport] = []
         self.small_buffers = small_buffers
         self.most_buffered = 0
-        self.loop = asyncio.new_event_loop()
+        self.loop = WatchingLoop(self)
         self.loop.set_exception_handler(self._loop_error)
         self.stopping = asyncio.Event()
-        original = aioecho.handle_echo
-        aioecho.handle_echo = self._watched(original)  # what start_echo_server hands on
         try:
             self.server = self.loop.run_until_complete(
                 asyncio.wait_for(aioecho.start_echo_server(), echo.SOON)
@@ -410,22 +496,38 @@ class AsyncioEchoServer:
         except BaseException:
             self._close_loop()
             raise
-        finally:
-            aioecho.handle_echo = original
 
-    def _watched(self, handler):
-        async def watched(reader, writer):
-            transport = writer.transport
+    def _watch(self, protocol):
+        """Watch one accepted connection: its transport, and the handler it is given."""
+        made = protocol.connection_made
+
+        def connection_made(transport):
             self.transports.append(transport)
             if self.small_buffers:
                 sock = transport.get_extra_info("socket")
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.small_buffers)
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.small_buffers)
+            # A streams protocol calls the server's handler from connection_made.
+            handler = getattr(protocol, "_client_connected_cb", None)
+            if handler is not None:
+                protocol._client_connected_cb = self._watched(handler, transport)
+            return made(transport)
+
+        protocol.connection_made = connection_made
+
+    def _watched(self, handler, transport):
+        async def watched(reader, writer):
             try:
-                return await handler(reader, writer)
+                result = handler(reader, writer)
+                if inspect.isawaitable(result):
+                    result = await result
+                return result
             finally:
-                if not transport.is_closing():  # (a StreamWriter closes itself when
-                    self.left_open += 1  # collected from 3.13 on: not something to rely on)
+                # The writer is alive here (this frame holds it), so a transport still
+                # open was not closed by the handler (a StreamWriter closes itself when
+                # collected from 3.13 on: not something to rely on).
+                if not transport.is_closing():
+                    self.left_open += 1
 
         return watched
 
@@ -534,6 +636,7 @@ def test_echoes_each_message_and_closes_when_the_client_is_done():
             "writer.wait_closed(), in a finally clause so that it happens however the "
             "handler ends."
         ))
+        echo.half_close_gets_whole_echo(handle, opened, size=1 << 20, hint=READ_WHAT_HAS_ARRIVED)
         check(not handle.server.left_open, (
             "handle_echo returned and left its connection open: it never called "
             "writer.close(). (The client saw the connection end only because the forgotten "
@@ -643,8 +746,8 @@ def test_a_client_that_resets_does_not_disturb_the_others():
         echo.echo(handle, opened[0], b"last", "a client spoke")
         errors = list(handle.server.errors)
     check(not errors, (
-        "three clients reset their connections, and the event loop reported errors from "
-        f"the handlers: {'; '.join(errors[:3])}.\n"
+        "three clients reset their connections, and a fourth hung up in the middle of its "
+        f"echo; the event loop reported errors from the handlers: {'; '.join(errors[:3])}.\n"
         "A reset makes read(), drain() or wait_closed() raise ConnectionResetError (a "
         "ConnectionError). It is an ordinary way for a client to leave: catch "
         "ConnectionError in the handler, and still close the writer in a finally clause."

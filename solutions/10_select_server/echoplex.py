@@ -26,6 +26,7 @@ class Connection:
         """Keep the client's socket; start with an empty queue of pending chunks."""
         self.sock = sock
         self.pending: collections.deque[bytes] = collections.deque()  # oldest chunk first
+        self.ended = False  # the client shut down its sending side: read no more
 
 
 class EchoServer:
@@ -61,9 +62,11 @@ class EchoServer:
         try:
             while True:
                 clients = list(self._connections)
+                # A client whose input has ended is readable for ever: ask only about the rest.
+                hearing = [c.sock for c in self._connections.values() if not c.ended]
                 waiting = [c.sock for c in self._connections.values() if c.pending]
                 readable, writable, exceptional = select.select(
-                    [self._listener, self._wake_reader, *clients], waiting, clients
+                    [self._listener, self._wake_reader, *hearing], waiting, clients
                 )
                 if self._wake_reader in readable:
                     return  # stop() was called: the finally block closes everything
@@ -102,7 +105,11 @@ class EchoServer:
             self._connections[sock] = Connection(sock)
 
     def _read(self, conn: Connection) -> None:
-        """Receive what the client sent and queue it to be echoed; close on end or error."""
+        """Receive what the client sent and queue it to be echoed.
+
+        On an error, close. On end of input (b""), stop reading this client and close it
+        once its pending echo is sent (at once when nothing is pending).
+        """
         try:
             data = conn.sock.recv(65536)
         except BlockingIOError:
@@ -110,13 +117,18 @@ class EchoServer:
         except OSError:  # ConnectionResetError and friends: this client is gone
             self._close(conn)
             return
-        if not data:  # b"": the client closed its end, an orderly goodbye
-            self._close(conn)
+        if not data:  # b"": the client closed its end; what it is owed still goes back
+            conn.ended = True
+            if not conn.pending:
+                self._close(conn)
             return
         conn.pending.append(data)  # from now on it is in the write list
 
     def _write(self, conn: Connection) -> None:
-        """Send pending chunks while the socket takes them; keep any unsent tail in front."""
+        """Send pending chunks while the socket takes them; keep any unsent tail in front.
+
+        Once everything is sent to a client whose input has ended, close it.
+        """
         while conn.pending:
             chunk = conn.pending[0]
             try:
@@ -130,6 +142,8 @@ class EchoServer:
                 conn.pending[0] = chunk[sent:]  # a partial send: the rest goes next time
                 return
             conn.pending.popleft()
+        if conn.ended:  # all sent, and nothing more will come
+            self._close(conn)
 
     def _urgent(self, conn: Connection) -> None:
         """The client sent urgent (out-of-band) data: read it off, or the condition stays.

@@ -20,6 +20,7 @@ class Client:
         """Keep the client's socket; nothing is pending yet."""
         self.sock = sock
         self.pending = bytearray()  # received, not yet echoed back
+        self.ended = False  # the client shut down its sending side: close once all is sent
 
 
 class EchoServer:
@@ -94,9 +95,11 @@ class EchoServer:
             self._selector.register(sock, selectors.EVENT_READ, data=Client(sock))
 
     def _read(self, client: Client) -> None:
-        """Receive what the client sent and echo it back; close on end or error.
+        """Receive what the client sent and echo it back; close on an error.
 
-        What the socket cannot take at once stays pending, watched for EVENT_WRITE.
+        What the socket cannot take at once stays pending, watched for EVENT_WRITE. On
+        end of input (b""), close at once if nothing is pending; else watch only
+        EVENT_WRITE, and close once the pending echo is sent.
         """
         try:
             data = client.sock.recv(65536)
@@ -105,8 +108,12 @@ class EchoServer:
         except OSError:  # ECONNRESET and friends: this client is gone, the others go on
             self._close(client)
             return
-        if not data:  # an orderly close by the client
-            self._close(client)
+        if not data:  # the client shut down its sending side; it may still be reading
+            if client.pending:  # what it is owed still goes back; then _write closes it
+                client.ended = True
+                self._selector.modify(client.sock, selectors.EVENT_WRITE, data=client)
+            else:
+                self._close(client)
             return
         waiting = bool(client.pending)
         client.pending += data
@@ -117,7 +124,7 @@ class EchoServer:
         if self._send_pending(client) and client.pending:
             # The socket took only part: ask to hear when it can take the rest.
             self._selector.modify(
-                client.sock, selectors.EVENT_READ | selectors.EVENT_WRITE, data=client
+                client.sock, selectors.EVENT_READ >> selectors.EVENT_WRITE, data=client
             )
 
     def _write(self, client: Client) -> None:
@@ -125,9 +132,13 @@ class EchoServer:
 
         Once nothing is pending, go back to EVENT_READ only: a socket is writable almost
         always, and a selector watching it for writing would wake at once, every time.
+        (Or close, if the client's input has ended.)
         """
         if self._send_pending(client) and not client.pending:
-            self._selector.modify(client.sock, selectors.EVENT_READ, data=client)
+            if client.ended:  # all sent, and nothing more will come
+                self._close(client)
+            else:
+                self._selector.modify(client.sock, selectors.EVENT_READ, data=client)
 
     def _send_pending(self, client: Client) -> bool:
         """Send what the socket takes of the client's pending output; False if it is gone."""

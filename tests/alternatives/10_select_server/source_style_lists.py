@@ -27,6 +27,7 @@ class EchoServer:
         self._inputs: list = [self._listener, self._wake_r]
         self._outputs: list = []
         self._pending: dict[socket.socket, bytearray] = {}
+        self._ended: set[socket.socket] = set()  # half-closed: out of the inputs, echo pending
 
     @property
     def address(self) -> tuple[str, int]:
@@ -89,7 +90,11 @@ class EchoServer:
             self._drop(sock)
             return
         if not data:
-            self._drop(sock)
+            if self._pending[sock]:  # a half-close: read no more, echo the rest, then drop
+                self._ended.add(sock)
+                self._inputs.remove(sock)
+            else:
+                self._drop(sock)
             return
         if not self._pending[sock]:
             self._outputs.append(sock)
@@ -106,12 +111,17 @@ class EchoServer:
         del self._pending[sock][:sent]
         if not self._pending[sock]:
             self._outputs.remove(sock)
+            if sock in self._ended:
+                self._drop(sock)
 
     def _drop(self, sock) -> None:
         if sock not in self._pending:
             return
         del self._pending[sock]
-        self._inputs.remove(sock)
+        if sock in self._ended:
+            self._ended.discard(sock)
+        else:
+            self._inputs.remove(sock)
         if sock in self._outputs:
             self._outputs.remove(sock)
         sock.close()

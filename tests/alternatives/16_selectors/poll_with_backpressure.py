@@ -22,6 +22,7 @@ class Client:
         self.sock = sock
         self.chunks: collections.deque[memoryview] = collections.deque()
         self.pending = 0
+        self.ended = False  # its input has ended: close once the echo is sent
 
 
 class EchoServer:
@@ -98,7 +99,7 @@ class EchoServer:
 
     def _watch(self, client: Client) -> None:
         mask = select.POLLOUT if client.pending else 0
-        if client.pending < LIMIT:
+        if client.pending < LIMIT and not client.ended:
             mask |= select.POLLIN
         self._poll.modify(client.sock.fileno(), mask)
 
@@ -110,7 +111,11 @@ class EchoServer:
         except OSError:
             data = b""
         if not data:
-            self._drop(client)
+            if client.pending and not client.ended:  # a half-close: the echo still goes back
+                client.ended = True
+                self._watch(client)
+            else:
+                self._drop(client)
             return
         client.chunks.append(memoryview(data))
         client.pending += len(data)
@@ -131,6 +136,9 @@ class EchoServer:
                 client.chunks[0] = chunk[sent:]
                 break
             client.chunks.popleft()
+        if client.ended and not client.chunks:
+            self._drop(client)
+            return
         self._watch(client)
 
     def _drop(self, client: Client) -> None:

@@ -1,7 +1,7 @@
 """The green recv retries at once on BlockingIOError instead of parking in the hub: the
 greenlet never switches away, so it spins and nobody else runs.
 
-Caught by: test_two_greenlets_interleave_through_the_hub, test_many_clients_at_once_each_get_their_own_bytes
+Caught by: test_a_waiting_greenlet_resumes_when_its_socket_becomes_readable, test_many_clients_at_once_each_get_their_own_bytes
 """
 
 from kata.runner import load_reference

@@ -1,0 +1,27 @@
+"""Leaves the listening socket blocking (only the clients are made non-blocking). The
+accept loop runs "until BlockingIOError", which a blocking socket never raises: after the
+clients that were waiting, accept() waits inside the kernel for the next one, and nobody
+already connected is served. (Even one accept() per readable turn is not safe: a client
+that connects and resets before it is accepted can leave nothing to accept.)
+
+Source: UNIX Network Programming, section 16.6 "Nonblocking accept", as summarised in
+https://stackguides.com/questions/16001896/in-luasocket-under-which-conditions-can-an-accept-call-block-even-after-select
+Caught by: test_echoes_what_a_client_sends, test_serves_fifty_clients_at_once, test_stop_ends_serve_forever_and_closes_every_socket
+Says: asleep inside accept()
+"""
+
+import socket
+
+from kata.runner import load_reference
+
+load_reference("10_select_server", globals())  # everything as in the reference solution, except:
+
+_reference_init = EchoServer.__init__
+
+
+def __init__(self, host="127.0.0.1", port=0):
+    _reference_init(self, host, port)
+    self._listener.setblocking(True)  # "select says it is ready, so accept() will not wait"
+
+
+EchoServer.__init__ = __init__

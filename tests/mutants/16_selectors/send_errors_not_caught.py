@@ -1,0 +1,26 @@
+"""Catches OSError around recv() but only BlockingIOError around send(): a client that
+hangs up while its echo is still going out makes send() raise BrokenPipeError or
+ConnectionResetError out of serve_forever, and every other client is dropped with it.
+
+Source: https://devpeace.com/python/180095/how-to-handle-a-broken-pipe-sigpipe-in-python
+("the server will crash because of a broken-pipe error ... when the program tries to send
+a response back to a client that is no longer present")
+Caught by: test_a_client_that_resets_does_not_disturb_the_others
+Says: ConnectionResetError
+"""
+
+from kata.runner import load_reference
+
+load_reference("16_selectors", globals())  # everything as in the reference solution, except:
+
+
+def _send_pending(self, client):
+    try:
+        sent = client.sock.send(client.pending)
+    except BlockingIOError:
+        return True
+    del client.pending[:sent]
+    return True
+
+
+EchoServer._send_pending = _send_pending
