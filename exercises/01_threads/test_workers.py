@@ -497,7 +497,34 @@ def outer():
 
 
 def inner():
-    return 1
+    return len("x")  # a call to a built-in: a profiler hears 'c_call' and 'c_return' too
+
+
+def catches():
+    try:
+        return {}["missing"]
+    except KeyError:  # a local trace function hears an 'exception' event here
+        return 0
+
+
+def lines_of(fn) -> int:
+    """How many 'line' events fn() makes, counted by the test's own tracer in a thread."""
+    count = 0
+
+    def local(frame, event, arg):
+        nonlocal count
+        count += event == "line"
+        return local
+
+    def run():
+        sys.settrace(lambda frame, event, arg: local if frame.f_code is fn.__code__ else None)
+        try:
+            fn()
+        finally:
+            sys.settrace(None)
+
+    run_in_thread("counting", run)
+    return count
 
 
 def three_lines():
@@ -536,11 +563,12 @@ def test_recording_calls_profiles_threads_started_in_the_block(hooks_restored):
             "sys.setprofile only in the thread that calls it. Record (thread name, "
             "frame.f_code.co_name) on each 'call' event."
         )
-        assert seen.count("outer") == 1 and seen.count("inner") == 1, (
-            f"thread {name!r} called outer() once and inner() once, but calls has outer "
-            f"{seen.count('outer')} times and inner {seen.count('inner')} times. A profile "
-            "function hears 'call' and 'return' (and 'c_call', 'c_return', ...) events: "
-            "record only the 'call' events."
+        assert seen.count("outer") == 1 and seen.count("inner") == 1 and seen.index("outer") < seen.index("inner"), (
+            f"thread {name!r} called outer(), which called inner() (which calls len()); "
+            f"its calls, in order, are {seen!r}. A profile function hears 'call' as a "
+            "function starts, 'return' as it ends, and 'c_call', 'c_return' around each "
+            "built-in: record only the 'call' events, so each call is recorded once, in "
+            "the order the calls began."
         )
     assert all(type(c) is tuple and len(c) == 2 for c in calls), (
         f"calls holds {calls[:4]!r}: each entry should be a (thread name, function name) tuple"
@@ -569,12 +597,14 @@ def test_counting_lines_traces_each_line_of_threads_started_in_the_block(hooks_r
 
     threading.settrace(previous_tracer)
     counts = collections.Counter()
+    expected_catches = lines_of(catches)
     with pytest.raises(LookupError):
         with workers.counting_lines(counts):
-            run_in_thread("traced", three_lines)
+            run_in_thread("traced", lambda: (three_lines(), catches()))
             raise LookupError("the block ends by an exception")
     run_in_thread("after", outer)
-    elsewhere = sorted(set(counts) - {"three_lines", "run", "_delete", "outer", "inner"})
+    mine = {"three_lines", "catches", "<lambda>", "run", "_delete", "outer", "inner"}
+    elsewhere = sorted(set(counts) - mine)
     assert counts["three_lines"] == 3, (
         f"three_lines() runs 3 lines in a thread started inside the block; counts says "
         f"{counts['three_lines']}"
@@ -589,6 +619,11 @@ def test_counting_lines_traces_each_line_of_threads_started_in_the_block(hooks_r
         + "The trace function is called with 'call' as each function starts; to receive "
         "that function's 'line' events it must return a local trace function (which "
         "returns itself each time). Count the 'line' events, not the 'call' events."
+    )
+    assert counts["catches"] == expected_catches, (
+        f"catches() runs {expected_catches} lines, one of which raises a KeyError that it "
+        f"catches; counts says {counts['catches']}. A local trace function hears 'line', "
+        "'return' and 'exception' events: count only the 'line' events."
     )
     assert counts["outer"] == 0 and counts["inner"] == 0, (
         f"a thread started after the block was still traced (counts: {dict(counts)}): put "
