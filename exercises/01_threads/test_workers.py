@@ -549,10 +549,22 @@ def test_recording_calls_profiles_threads_started_in_the_block(hooks_restored):
     with workers.recording_calls(calls):
         run_in_thread("profiled", outer)
     run_in_thread("after", outer)
+    assert threading.getprofile() is previous_profiler, (
+        f"after the block threading.getprofile() is {threading.getprofile()!r}, not the "
+        "profiler installed before it: save threading.getprofile() first, and restore "
+        "it when the block ends"
+    )
+    threading.setprofile(None)  # no profiler before the block: none after it either
     with pytest.raises(LookupError):  # the block may end by an exception too
         with workers.recording_calls(calls):
             run_in_thread("profiled-again", outer)
             raise LookupError("the block ends by an exception")
+    assert threading.getprofile() is None, (
+        f"no profiler was installed before the second block, which ended by an exception, "
+        f"yet after it threading.getprofile() is {threading.getprofile()!r}: put back what "
+        "was there before even when that is None (threading.setprofile(None)), and even "
+        "when the block ends by an exception (try/finally around the yield)"
+    )
     run_in_thread("after-again", outer)
     for name in ("profiled", "profiled-again"):
         seen = [function for thread, function in calls if thread == name]
@@ -583,11 +595,6 @@ def test_recording_calls_profiles_threads_started_in_the_block(hooks_restored):
         f"the thread running the with block ({here!r}) was profiled too: "
         f"{[c for c in calls if c[0] == here][:4]!r}. Only threads started inside the block "
         "are to be profiled: threading.setprofile, not sys.setprofile."
-    )
-    assert threading.getprofile() is previous_profiler, (
-        f"after the block threading.getprofile() is {threading.getprofile()!r}, not the "
-        "profiler installed before it: save threading.getprofile() first, and restore "
-        "it when the block ends, even by an exception"
     )
 
 
@@ -635,16 +642,18 @@ def test_counting_lines_traces_each_line_of_threads_started_in_the_block(hooks_r
         "function installed before it: save threading.gettrace() first, and restore it "
         "in a finally clause when the block ends"
     )
+    threading.settrace(None)  # no trace function before the block: none after it either
     more = collections.Counter()
     with workers.counting_lines(more):  # and when the block ends normally
         run_in_thread("traced-again", outer)
+    assert threading.gettrace() is None, (
+        f"no trace function was installed before the second block, yet after it "
+        f"threading.gettrace() is {threading.gettrace()!r}: put back what was there before "
+        "even when that is None (threading.settrace(None))"
+    )
     run_in_thread("after-again", three_lines)
     assert more["outer"] == 1 and more["inner"] == 1 and more["three_lines"] == 0, (
         "in a second block, a thread ran outer() and inner() (one line each), and after "
         f"the block another thread ran three_lines(); counts says {dict(more)}. Only threads "
         "started inside the block are traced."
-    )
-    assert threading.gettrace() is previous_tracer, (
-        f"after a block that ended normally, threading.gettrace() is "
-        f"{threading.gettrace()!r}, not the trace function installed before it"
     )

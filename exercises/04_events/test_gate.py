@@ -160,12 +160,12 @@ class Crowd:
             "until open() is called (a new gate is closed)."
         )
 
-    def all_returned_true(self) -> None:
+    def all_returned_true(self, why: str = "") -> None:
         with self.changed:
             returned = list(self.returned.values())
         assert returned and all(r is True for r in returned), (
             f"wait() returned {sorted(set(map(repr, returned)))} once the gate was open; "
-            "it should return True (Event.wait() returns the flag)"
+            f"it should return True (Event.wait() returns the flag).{why}"
         )
 
     def timeline(self) -> str:
@@ -515,7 +515,11 @@ def test_open_then_close_at_once_still_lets_the_waiting_workers_through():
                 "closed and goes back to sleep: it missed its opening.",
                 pytrace=False,
             )
-        crowd.all_returned_true()
+        crowd.all_returned_true(
+            " A thread woken by open() has passed, even if the gate was closed again before "
+            "it got to run: return what Event.wait() returns (True when it was set during "
+            "the wait), not is_set() looked at afterwards."
+        )
         assert the_gate.is_open is False, "after open() and close(), the gate is closed"
         late = finishes_within(1.0, the_gate.wait, 0.03, explain="the gate was closed again")
         assert late is False, (
