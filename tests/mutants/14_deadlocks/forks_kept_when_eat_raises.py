@@ -2,9 +2,11 @@
 meal, with no try/finally: when eat raises, both forks stay held and both neighbours
 starve for ever.
 
-Source: Python docs, threading, "Using locks, conditions, and semaphores in the with
-statement" (https://docs.python.org/3/library/threading.html#with-locks), and the Q&A
-thread https://stackoverflow.com/questions/55004018/python-threading-lock-not-released-on-exception
+Source: https://runebook.dev/en/docs/python/library/threading/threading.Lock.release ("If
+an exception occurs after acquire() but before release(), the lock is never released.
+Any other thread attempting to acquire it will wait forever"), and Python docs,
+threading, "Using locks, conditions, and semaphores in the with statement"
+(https://docs.python.org/3/library/threading.html#using-locks-conditions-and-semaphores-in-the-with-statement)
 Caught by: test_a_meal_that_raises_puts_both_forks_down
 Says: stayed held
 """

@@ -2,9 +2,10 @@
 table"), counts the meal and goes on: the forks are put down, but the caller is never
 told the meal failed.
 
-Source: Python docs, tutorial 8.3 "Handling Exceptions" / the Zen of Python ("Errors
-should never pass silently"), and the pitfall named in
-https://stackoverflow.com/questions/21553327/why-is-except-pass-a-bad-programming-practice
+Source: the Q&A thread "Why is 'except: pass' a bad programming practice?"
+(https://newbe.dev/why-is-except-pass-a-bad-programming-practice, a copy of the Stack
+Overflow question: "Try to avoid passing in except blocks"), and the Zen of Python
+(PEP 20): "Errors should never pass silently."
 Caught by: test_a_meal_that_raises_puts_both_forks_down
 Says: nobody is told
 """

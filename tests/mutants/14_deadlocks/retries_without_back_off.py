@@ -3,11 +3,13 @@ reaches for it again at once, with no random pause: the philosophers who gave up
 together take their left forks together again and give up together again, round after
 round. Nobody is blocked, nobody eats: a livelock.
 
-Source: Python docs, threading, Lock.acquire(timeout=...) gives up after the timeout;
-the livelock of retrying in step is the classic one, https://en.wikipedia.org/wiki/Deadlock#Livelock
-("the possibility of livelock can be avoided by ensuring that only one process (chosen
-arbitrarily or by priority) takes action"), and the Q&A thread
-https://stackoverflow.com/questions/1036364/good-example-of-livelock
+Source: https://foldoc.org/livelock ("two people who meet face-to-face in a corridor ...
+always move the same way at the same time"),
+https://en.m.wikibooks.org/wiki/Operating_System_Design/Concurrency/Livelock ("a risk with
+some algorithms that detect and recover from deadlock"), and the CMU 15-418 lecture
+thread http://15418.courses.cs.cmu.edu/spring2013/lecture/snoopimpl1/slide_013 ("they
+each back-off and reattempt at the same time ... Each car could wait for a random
+amount of time")
 Caught by: test_patient_philosophers_put_a_fork_down_and_all_eat
 Says: a livelock
 """

@@ -3,7 +3,7 @@ same account, returns early after the first acquire: the account's lock stays he
 the next transfer that touches the account waits for ever.
 
 Source: Python docs, threading, "Using locks, conditions, and semaphores in the with
-statement" (https://docs.python.org/3/library/threading.html#with-locks), and the
+statement" (https://docs.python.org/3/library/threading.html#using-locks-conditions-and-semaphores-in-the-with-statement), and the
 README's "What changed since Python 2": "If anything between them raises [or returns],
 the lock stays held and every later caller is stuck."
 Caught by: test_a_transfer_to_the_same_account_changes_nothing
