@@ -10,6 +10,7 @@ Nothing here waits without a bound: every get has a timeout, and your functions 
 helper threads that the tests give up on in time, saying where they were stuck.
 """
 
+import contextlib
 import multiprocessing
 import multiprocessing.process
 import multiprocessing.queues
@@ -20,7 +21,7 @@ from collections import Counter
 
 import pytest
 
-from kata import finishes_within, implementation
+from kata import Call, finishes_within, implementation
 
 conveyor = implementation("conveyor")
 
@@ -51,6 +52,14 @@ PIPE_DEADLOCK = (
     "waits for the child while the child waits for the parent. The consumers must run "
     "while the producers put (start them all first), and the parent must read the "
     "results before it joins the consumers."
+)
+
+THREAD_QUEUE = (
+    "queue.Queue is a thread queue: it lives in the memory of one process, where its "
+    "threads share it. A child process cannot share it: under fork each child gets a copy "
+    "of its own (what a producer puts there, no one else ever sees), and under spawn and "
+    "forkserver it cannot even be handed over (cannot pickle '_thread.lock'). Between "
+    "processes, use multiprocessing.Queue, which carries items through a pipe."
 )
 
 
@@ -98,19 +107,27 @@ class WatchedQueue(multiprocessing.queues.Queue):
         return super().qsize()
 
 
-@pytest.fixture
-def started():
-    """Every process started during the test, in order. At the end, any still running is
-    stopped, and no queue made here may keep the test run from exiting."""
+def thread_queues_in(process):
+    """The names of the thread queues (queue.Queue and friends) handed to a process."""
+    handed = list(getattr(process, "_args", ())) + list(getattr(process, "_kwargs", {}).values())
+    handed += [v for k, v in vars(process).items() if not k.startswith("_")]  # a Process subclass's own
+    return [type(q).__name__ for q in handed if isinstance(q, (queue.Queue, queue.SimpleQueue))]
+
+
+@contextlib.contextmanager
+def watching_starts():
+    """Every process started meanwhile, in order (see the fixtures below)."""
     processes, queues = [], []
     original_start = multiprocessing.process.BaseProcess.start
     original_init = multiprocessing.queues.Queue.__init__
 
     def start(self):
         processes.append(self)
-        # start() forgets the target once the child has it: note its name now.
+        # start() forgets the target and its arguments once the child has them: note now.
         self._kata_runs = getattr(getattr(self, "_target", None), "__name__", type(self).__name__)
-        return original_start(self)
+        self._kata_thread_queues = thread_queues_in(self)
+        original_start(self)
+        self._kata_started = time.monotonic()
 
     def init(self, *args, **kwargs):
         original_init(self, *args, **kwargs)
@@ -128,10 +145,19 @@ def started():
             # holds into the pipe; with nobody left to read, that wait would never end.
             q.cancel_join_thread()
         for process in processes:
-            if process.is_alive():
+            if process._popen is not None and process.is_alive():
                 process.terminate()
         for process in processes:
-            process.join(5)
+            if process._popen is not None:
+                process.join(5)
+
+
+@pytest.fixture
+def started():
+    """Every process started during the test, in order. At the end, any still running is
+    stopped, and no queue made here may keep the test run from exiting."""
+    with watching_starts() as processes:
+        yield processes
 
 
 def how_it_ended(process):
@@ -174,6 +200,9 @@ def diagnose(processes, explain):
     def ran(p, name):
         return getattr(p, "_kata_runs", "") == name
 
+    handed = sorted({name for p in processes for name in getattr(p, "_kata_thread_queues", ())})
+    if handed:
+        return f"run_conveyor handed its processes a thread queue ({', '.join(handed)}). " + THREAD_QUEUE
     makers = [p for p in processes if ran(p, "produce")]
     takers = [p for p in processes if ran(p, "consume")]
     ended = [p for p in takers if p.exitcode == 0]
@@ -207,7 +236,14 @@ def run(count, producers, consumers, batch, timeout, started, explain):
     except pytest.fail.Exception as stuck:
         lesson = diagnose(started, explain)
         report = f"{stuck}\n{process_table(started)}" + ("" if lesson == explain else f"\n{lesson}")
-    except TimeoutError as exc:
+    except Exception as exc:
+        if not isinstance(exc, TimeoutError):
+            if diagnose(started, "") and any(getattr(p, "_kata_thread_queues", ()) for p in started):
+                pytest.fail(
+                    f"run_conveyor raised {type(exc).__name__}: {exc}\n{diagnose(started, '')}",
+                    pytrace=False,
+                )
+            raise
         report = (
             f"run_conveyor({count}, producers={producers}, consumers={consumers}, "
             f"batch={batch}, timeout={timeout}) raised TimeoutError({exc}): a right answer "
@@ -253,9 +289,19 @@ def test_produce_puts_its_numbers_in_batches_in_order(new_queue):
         "100, 100 and 50. One put per batch, not per number: each put costs a pickle, a lock "
         "and a write into a pipe, and batching pays that once for a hundred numbers."
     )
+    # The exact limits: a count that batch divides makes no empty last batch; count 0, no put.
+    finishes_within(SOON, conveyor.produce, items, 0, 200, 100)
+    finishes_within(SOON, conveyor.produce, items, 7, 0, 100)
+    exact = [take(items) for _ in range(2)]
+    assert exact == [list(range(0, 100)), list(range(100, 200))], (
+        f"produce(items, first=0, count=200, batch=100) should put [0..99] and [100..199]; "
+        f"the test took {[b if b == 'nothing' else f'{len(b)} numbers' for b in exact]}"
+    )
     extra = take(items, 0.05)
     assert extra == "nothing", (
-        f"after its numbers, produce also put {extra!r}. A producer puts only its numbers: "
+        f"after its numbers, produce also put {extra!r} (with count=0 it should put "
+        "nothing at all; with a count that batch divides, no empty last batch). A producer "
+        "puts only its numbers: "
         "with several producers and consumers, a STOP from one producer would stop a "
         "consumer while the other producers are still at work. The parent, which knows "
         "when every producer has ended, sends the STOPs."
@@ -289,6 +335,25 @@ def test_produce_waits_for_room_and_raises_queue_full_after_its_timeout(new_queu
     assert kept == [list(range(0, 10)), list(range(10, 20))], (
         f"the full queue should hold the first 2 batches, [0..9] and [10..19]; it held {kept}"
     )
+    items.put([0])
+    items.put([1])  # full again
+
+    # timeout=0: no waiting at all on the full queue (not "no timeout": that is None).
+    began = time.monotonic()
+    try:
+        finishes_within(
+            SOON, conveyor.produce, items, 20, 10, 10, 0,
+            explain="produce(..., timeout=0) into a full queue must raise queue.Full at "
+            "once: timeout=0 means do not wait, not wait for ever. Careful with "
+            "`timeout or None`: 0 is falsy.",
+        )  # fmt: skip
+    except queue.Full:
+        pass
+    else:
+        raise AssertionError(
+            "produce(items, 20, 10, batch=10, timeout=0) into a full queue returned without "
+            "raising queue.Full: its batch was silently dropped"
+        )
 
     # timeout=None: wait as long as it takes for room. A reader frees it, batch by batch.
     items = new_queue(1)
@@ -406,11 +471,26 @@ def test_run_conveyor_moves_10000_numbers_with_2_producers_and_2_consumers(start
         "batches still in the pipe or in its hands).\n"
         f"{process_table(started)}"
     )
+    assert type(received) is list and all(type(n) is int for n in received), (
+        f"run_conveyor should return a list of ints, every number received, in the order "
+        f"received; it returned a {type(received).__name__}"
+    )
     unfinished = [p for p in started if p.exitcode != 0]
     assert not unfinished, (
         "every number came back, but not every process ended on its own with exit code 0 "
         "before run_conveyor returned: a consumer ends when it takes its STOP, and the "
         f"parent joins each one.\n{process_table(started)}"
+    )
+
+    # No numbers at all: the producers put nothing, the consumers still get their STOPs.
+    del started[:]
+    nothing = run(0, 2, 2, 100, patience(), started, SENTINELS)
+    assert type(nothing) is list and nothing == [], (
+        f"run_conveyor(0) should return [], every one of no numbers; it returned {nothing!r}"
+    )
+    assert len(started) == 4 and all(p.exitcode == 0 for p in started), (
+        "run_conveyor(0, producers=2, consumers=2) should still run its 2 producers and 2 "
+        f"consumers, and each should end on its own.\n{process_table(started)}"
     )
 
 
@@ -427,23 +507,52 @@ def test_more_than_a_pipe_holds_goes_through_without_deadlock(started):
 
 
 def test_run_conveyor_gives_up_in_time_and_leaves_nothing_running(started):
+    # A million numbers one by one: more than 3 producers and 2 consumers can move in
+    # seconds, so only run_conveyor's deadline can end the run, and it must come once, for
+    # all its waits: the producers never finish, and neither do the consumers.
+    for timeout in (0.6, 0):
+        del started[:]
+        gives_up_in_time(timeout, started)
+
+
+def gives_up_in_time(timeout, started):
+    count, producers, consumers = 1_000_000, 3, 2
     began = time.monotonic()
     lesson = (
-        "run_conveyor(1_000_000, batch=1, timeout=0.1) cannot finish in 0.1 s. When a "
-        "get(timeout=...) on the results raises queue.Empty, or a join(timeout) returns "
-        "with the process still alive, time is up: terminate() and join() every process "
-        "still running and raise TimeoutError. Catching queue.Empty to ask again forever "
-        "is a loop that never ends. And check the deadline before every get, not only when "
-        "one times out: while results keep coming, no get ever does."
-    )
-    try:
-        outcome = finishes_within(
-            patience(), conveyor.run_conveyor, 1_000_000, 2, 2, 1, 0.1, explain=lesson
+        f"run_conveyor({count:_}, producers={producers}, consumers={consumers}, batch=1, "
+        f"timeout={timeout}) cannot finish in {timeout} s. When a get(timeout=...) on the "
+        "results raises queue.Empty, or a join(timeout) returns with the process still "
+        "alive, time is up: terminate() and join() every process still running and raise "
+        "TimeoutError. Catching queue.Empty to ask again forever is a loop that never ends. "
+        "And check the deadline before every get, not only when one times out: while "
+        "results keep coming, no get ever does."
+        + (
+            " timeout=0 means give up at once, not wait for ever: careful with "
+            "`timeout or None`, 0 is falsy."
+            if timeout == 0
+            else ""
         )
+    )
+    # Watched from outside: once every process has started, a right answer raises within
+    # its timeout and a moment to stop them; a wrong one is stuck, and fails at once.
+    running = Call(
+        conveyor.run_conveyor, count, producers, consumers, 1, timeout, name="calling run_conveyor"
+    )
+    while not running.done:
+        starts = [getattr(p, "_kata_started", None) for p in started]
+        now = time.monotonic()
+        if len(starts) >= producers + consumers and None not in starts and now - max(starts) > timeout + 2.0:
+            break
+        if now - began > timeout + patience():
+            break
+        running.thread.join(0.01)
+    try:
+        outcome = running.finish(0.5, f"run_conveyor(..., timeout={timeout})", lesson)
     except TimeoutError:
         outcome = None
     except (queue.Empty, pytest.fail.Exception) as exc:
         outcome = exc
+    ended = time.monotonic()
     if isinstance(outcome, queue.Empty):  # reported out of the except: one report, not two
         pytest.fail(
             "run_conveyor let queue.Empty out. To its caller that means nothing: say what "
@@ -453,9 +562,9 @@ def test_run_conveyor_gives_up_in_time_and_leaves_nothing_running(started):
         )
     if isinstance(outcome, pytest.fail.Exception):
         pytest.fail(f"{outcome}\n{process_table(started)}", pytrace=False)
-    took = time.monotonic() - began
+    took = ended - began
     assert outcome is None, (
-        f"run_conveyor returned {len(outcome)} numbers of 1,000,000 after {took:.2f} s "
+        f"run_conveyor returned {len(outcome)} numbers of {count:_} after {took:.2f} s "
         "instead of raising TimeoutError: a partial answer that looks like a whole one. "
         + lesson
     )
@@ -465,7 +574,24 @@ def test_run_conveyor_gives_up_in_time_and_leaves_nothing_running(started):
         f"{[p.name for p in left]}. Before giving up, terminate() and join() every "
         f"process still running.\n{process_table(started)}"
     )
-    assert len(started) == 4, (
-        f"run_conveyor(..., producers=2, consumers=2) started {len(started)} processes, not "
-        f"4.\n{process_table(started)}"
+    assert len(started) == producers + consumers, (
+        f"run_conveyor(..., producers={producers}, consumers={consumers}) started "
+        f"{len(started)} processes, not {producers + consumers}.\n{process_table(started)}"
+    )
+    # Timed from the last start(): a slow start (spawn on a loaded machine) does not count.
+    after_starts = ended - max(p._kata_started for p in started)
+    if timeout:
+        assert took >= 0.9 * timeout, (
+            f"run_conveyor(..., timeout={timeout}) gave up after {took:.2f} s: a timeout is "
+            "how long to wait before giving up, so wait it out (join(left), "
+            "get(timeout=left)); do not give up at the first process still running"
+        )
+    assert after_starts < (2 * timeout if timeout else 1.0), (
+        f"run_conveyor(..., timeout={timeout}), whose {producers + consumers} processes "
+        f"could not finish in time, raised TimeoutError {after_starts:.2f} s after it had "
+        f"started the last one: one deadline for all its waits ends at {timeout} s (and a "
+        "moment to stop them). Take one deadline at the start (deadline = "
+        "time.monotonic() + timeout) and give every join and every get only what is left "
+        "of it: max(0, deadline - time.monotonic()). join(timeout) for each process in "
+        "turn waits timeout for each one that is still running."
     )
