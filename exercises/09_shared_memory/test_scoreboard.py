@@ -551,3 +551,25 @@ def test_a_failed_child_raises_and_the_segment_is_still_unlinked(segments):
     assert not left, (
         f"after the child failed, the segment {left[0]!r} was left behind. {UNLINK}"
     )
+    if multiprocessing.get_start_method() != "fork":
+        return  # the next check kills the child as it starts, which needs fork's hooks
+    # A child ended by a signal (killed, or crashed) has a negative exit code: -9 here.
+    killer = probe.KilledAtStart()
+    killer.arm()
+    try:
+        returned = finishes_within(startup(), scoreboard.doubled_in_child, [1, 2])
+    except ChildProcessError:
+        returned = None
+    finally:
+        del killer  # the hook goes with it
+    assert returned is None, (
+        f"doubled_in_child([1, 2]) returned {returned!r}, but its child was killed by a "
+        "signal (SIGKILL) as it started, before it could double anything: its exit code "
+        "was -9. An exit code below 0 means a signal ended the child; anything but 0 means "
+        "it did not do its work: check `exitcode != 0` (not `> 0`) and raise "
+        "ChildProcessError."
+    )
+    left = left_behind(segments)
+    assert not left, (
+        f"after the child was killed, the segment {left[0]!r} was left behind. {UNLINK}"
+    )

@@ -171,3 +171,21 @@ class Gate:
 
     def open(self) -> None:
         self._opened.set()
+
+
+class KilledAtStart:
+    """While one of these is alive and registered with ``arm()``, every child process
+    forked from this process kills itself with SIGKILL as it starts (fork only: the
+    after-fork hooks of multiprocessing run in a forked child before its target), so its
+    exit code is negative, -9, as for a child the OOM killer or a crash ended."""
+
+    def arm(self) -> None:
+        from multiprocessing import util
+
+        util.register_after_fork(self, _die_by_sigkill)
+
+
+def _die_by_sigkill(_armed) -> None:
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)

@@ -1,10 +1,12 @@
 """close() and join() are only reached when every task succeeded: when a task raises or
 is late, run_all raises with the pool still there, its workers running. (The failing-task
-test sees it too under fork and spawn, as workers not yet exited or never joined; under
-forkserver the forkserver reaps them, so only the late task, still running, is certain.)
+test sees it under every start method: workers not yet exited, or exited and never
+joined, which multiprocessing still lists even under forkserver, whose workers the
+forkserver reaps.)
 
-Caught by: test_a_late_result_raises_timeout_error_and_stops_the_pool
+Caught by: test_a_late_result_raises_timeout_error_and_stops_the_pool, test_a_failing_task_raises_its_exception_in_the_caller
 Says: worker processes of its pool are still there
+Says: On the way out with an exception, shut the pool too
 """
 
 from kata.runner import load_reference
