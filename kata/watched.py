@@ -71,13 +71,15 @@ class WatchedCondition(threading.Condition):
 
     ``asleep`` is the number of threads in wait() that no notify has woken yet; it goes
     up only once a waiter has given the lock up, so a notify from then on wakes it.
-    ``waits`` counts the calls of wait(), ``notifies`` those of notify() and notify_all().
+    ``waits`` counts the calls of wait(), ``notifies`` those of notify() and notify_all();
+    ``wait_calls`` keeps (thread, time.monotonic() at the call, timeout) for each wait().
     """
 
     def __init__(self):
         super().__init__(threading.RLock())
         self.waits = 0  # calls of wait() so far
         self.notifies = 0  # calls of notify() or notify_all() so far
+        self.wait_calls: list[tuple[threading.Thread, float, float | None]] = []
         self.news = News(threading.Lock())  # for the test's own thread
         release_save = self._release_save
 
@@ -97,7 +99,12 @@ class WatchedCondition(threading.Condition):
 
     def wait(self, timeout=None):
         self.waits += 1
+        self.wait_calls.append((threading.current_thread(), time.monotonic(), timeout))
         return super().wait(timeout)
+
+    def waits_of(self, thread: threading.Thread) -> list[tuple[float, float | None]]:
+        """(time.monotonic() at the call, timeout) of each wait() that `thread` made."""
+        return [(at, timeout) for who, at, timeout in list(self.wait_calls) if who is thread]
 
     def notify(self, n=1):
         self.notifies += 1

@@ -24,7 +24,7 @@ from kata.watched import SETTLE, WatchedCondition
 bounded_buffer = implementation("bounded_buffer")
 
 PATIENCE = 1.0  # seconds a test waits for something a right answer does at once
-TIMEOUT = 0.1  # a put's or get's timeout, in the tests that notify it while it waits
+TIMEOUT = 0.15  # a put's or get's timeout, in the tests that notify it while it waits
 NOTIFYING = 10 * TIMEOUT  # how long the test keeps waking it up with nothing to give
 
 USE_THE_CONDITION = (
@@ -420,24 +420,35 @@ def times_out(watch, op, name, where, what_for):
     # must still run out on time, not start again at each wake-up.
     waiter = Worker(lambda: op(TIMEOUT), f"{name} with a timeout", watch)
     started, wakeups = time.monotonic(), 0
-    while not waiter.done and time.monotonic() - started < NOTIFYING:
+    while not waiter.done and time.monotonic() - started < NOTIFYING and not restarted(watch, waiter):
         if watch.until(lambda: watch.asleep >= 1 or waiter.done, TIMEOUT) and not waiter.done:
             with watch:
                 watch.notify_all()
             wakeups += 1
-        time.sleep(TIMEOUT / 5)  # paces the wake-ups; nothing waits on this sleep
-    in_time = waiter.done
+        time.sleep(TIMEOUT / 8)  # paces the wake-ups; nothing waits on this sleep
+    in_time = waiter.done and not restarted(watch, waiter)
     result = waiter.outcome(expect=TimeoutError, stuck=f"{name}(timeout={TIMEOUT}) on {where} never returned")
     check(isinstance(result, TimeoutError), (
         f"{name}(timeout={TIMEOUT}) on {where} returned {result!r}; it should raise TimeoutError"
     ))
     check(in_time, (
         f"{name}(timeout={TIMEOUT}) on {where} was woken {wakeups} times by notifies with "
-        f"nothing for it, and had not given up after {NOTIFYING:g} s: every wake-up "
-        "started its timeout again, so a waiter that is notified often enough waits for "
-        "ever. Work out the deadline once (time.monotonic() + timeout) and wait only for "
-        "what is left of it after each wake-up, or let wait_for(predicate, timeout) do it."
+        f"nothing for it, and after its {TIMEOUT:g} s were up it called wait() for another "
+        f"{TIMEOUT:g} s: every wake-up started its timeout again, so a waiter that is "
+        "notified often enough waits for ever. Work out the deadline once "
+        "(time.monotonic() + timeout) and wait only for what is left of it after each "
+        "wake-up, or let wait_for(predicate, timeout) do it."
     ))
+
+
+def restarted(watch, waiter):
+    """Has the waiter, after its timeout was up, called wait() for (nearly) a whole timeout
+    again? Counted from its first wait(); a right answer asks at most for what is left."""
+    waits = watch.waits_of(waiter.thread)
+    return bool(waits) and any(
+        at > waits[0][0] + TIMEOUT and (timeout is None or timeout >= 0.9 * TIMEOUT)
+        for at, timeout in waits[1:]
+    )
 
 
 def check(ok, message):
