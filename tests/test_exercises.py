@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import ast
 import importlib.machinery
+import importlib.util
+import re
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +26,15 @@ pytestmark = pytest.mark.timeout(200)
 from kata.plugin import START_METHODS
 
 
+def _load_api_free():
+    path = Path(__file__).parent / "broken" / "api_free.py"
+    spec = importlib.util.spec_from_file_location("kata_selftest_api_free", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+api_free = _load_api_free()
 EXERCISES = manifest.exercises()
 IDS = [e.id for e in EXERCISES]
 MUTANTS = [(e, m) for e in EXERCISES for m in e.mutants]
@@ -63,6 +75,32 @@ def test_module_names_are_unique_and_shadow_nothing():
         assert name not in sys.stdlib_module_names, f"{name} shadows a standard-library module"
         found = importlib.machinery.PathFinder.find_spec(name, elsewhere)
         assert found is None, f"{name} shadows an installed module: {found.origin}"
+
+
+def contract_rows(path) -> list[tuple[str, list[str]]]:
+    """(promise, tests named) for each row of the contract table in CONTRACT.md."""
+    rows = []
+    for line in path.read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.lstrip().startswith("|") else []
+        if len(cells) < 2 or set(cells[0]) <= set("-: ") or cells[0] == "promise":
+            continue
+        rows.append((cells[0], re.findall(r"`(test_\w+)`", cells[-1])))
+    return rows
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_contract_table_names_a_test_for_every_promise(exercise):
+    """CONTRACT.md beside the README: every promise has a test, every test a promise."""
+    path = exercise.folder / "CONTRACT.md"
+    assert path.is_file(), f"{exercise.id} has no contract table (exercises/{exercise.id}/CONTRACT.md)"
+    rows = contract_rows(path)
+    assert rows, f"{path.name} of {exercise.id} has no table rows"
+    untested = [promise for promise, tests in rows if not tests]
+    assert not untested, f"promises with no test named: {untested}"
+    defined = set(runner.test_names(exercise))
+    named = {test for _, tests in rows for test in tests}
+    assert named <= defined, f"the table names tests that do not exist: {sorted(named - defined)}"
+    assert defined <= named, f"tests no promise names (what do they check?): {sorted(defined - named)}"
 
 
 def _public_api(path) -> dict[str, str]:
@@ -123,6 +161,13 @@ def planned_run(item, scratch):
         exercise, mutant = params["exercise"], params["mutant"]
         target = runner.stage(exercise, mutant, scratch / exercise.id / mutant.stem)
         return ("mutant", exercise.id, mutant.stem), lambda: runner.run_exercise(exercise, target)
+    if name == "test_api_free_module_passes_no_test":
+        exercise, kind = params["exercise"], params["kind"]
+        folder = scratch / "api_free" / kind / exercise.id
+        folder.mkdir(parents=True, exist_ok=True)
+        module = folder / f"{exercise.module}.py"
+        module.write_text(api_free.source(kind, exercise.stub))
+        return ("api_free", exercise.id, kind), lambda: runner.run_exercise(exercise, folder.parent)
     if name == "test_alternative_passes_every_test":
         exercise, alternative = params["exercise"], params["alternative"]
         target = runner.stage(exercise, alternative, scratch / "alternatives" / exercise.id / alternative.stem)
@@ -179,3 +224,16 @@ def test_alternative_passes_every_test(exercise, alternative, runs):
         f"{alternative.name} is a correct design the tests must accept; not passed: "
         f"{sorted(expected - run.passed())}; " + describe(run)
     )
+
+
+@pytest.mark.parametrize("kind", api_free.KINDS)
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_api_free_module_passes_no_test(exercise, kind, runs):
+    """A module with the API and no work (tests/broken/api_free.py) must pass no test."""
+    run = runs.result(("api_free", exercise.id, kind))
+    expected = set(runner.test_names(exercise))
+    assert run.returncode == 1 and set(run.outcomes) == expected and not run.passed(), (
+        f"passed against a {kind} module, so they check nothing the learner wrote: "
+        f"{sorted(run.passed())}; " + describe(run)
+    )
+    assert run.seconds < WRONG_ANSWER_SECONDS, f"a {kind} module should fail fast; " + describe(run)
