@@ -124,7 +124,7 @@ class EchoServer:
         if self._send_pending(client) and client.pending:
             # The socket took only part: ask to hear when it can take the rest.
             self._selector.modify(
-                client.sock, selectors.EVENT_READ >> selectors.EVENT_WRITE, data=client
+                client.sock, selectors.EVENT_READ | selectors.EVENT_WRITE, data=client
             )
 
     def _write(self, client: Client) -> None:
