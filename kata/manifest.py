@@ -22,6 +22,7 @@ class Exercise:
     module: str
     concepts: tuple[str, ...]
     points: int
+    processes: bool = False  # starts child processes: tested under every start method
 
     @property
     def folder(self) -> Path:
@@ -61,6 +62,7 @@ def exercises() -> tuple[Exercise, ...]:
             module=row["module"],
             concepts=tuple(row["concepts"]),
             points=int(row["points"]),
+            processes=bool(row.get("processes", False)),
         )
         for row in rows
     )
