@@ -178,7 +178,10 @@ def main(argv: list[str] | None = None) -> int:
         import cosmic_ray  # noqa: F401
     except ImportError:
         parser.error("cosmic-ray is not installed: pip install -e '.[mutation]'")
-    chosen = [find(spec) for spec in args.exercises] or list(exercises())
+    try:
+        chosen = [find(spec) for spec in args.exercises] or list(exercises())
+    except LookupError as error:
+        parser.error(str(error))
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGHUP, _terminate)
     failed = False
