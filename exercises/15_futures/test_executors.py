@@ -657,7 +657,7 @@ def test_no_items_and_the_default_number_of_workers():
         explain="list(as_they_finish(str.upper, [], 2)) never returned.",
     )  # fmt: skip
     assert empty == [], f"as_they_finish with no items yielded {empty!r}; expected nothing"
-    meeting = threading.Barrier(4, timeout=HOLD)
+    meeting = threading.Barrier(4, timeout=PATIENCE)  # threads start within moments
 
     def meet(item):
         meeting.wait()  # returns only once all 4 tasks are running at the same time
@@ -665,7 +665,7 @@ def test_no_items_and_the_default_number_of_workers():
 
     try:
         pairs = finishes_within(
-            HOLD + PATIENCE, lambda: sorted(executors.as_they_finish(meet, [1, 2, 3, 4], None)),
+            3 * PATIENCE, lambda: sorted(executors.as_they_finish(meet, [1, 2, 3, 4], None)),
             explain="as_they_finish(fn, [1, 2, 3, 4], None) never returned.",
         )  # fmt: skip
     except threading.BrokenBarrierError:
