@@ -206,6 +206,16 @@ def crunch_in_processes(folder, count, workers=OMITTED):
     pytest.fail(problem, pytrace=False)
 
 
+def threads_left(before):
+    """Names of the threads started since `before` (a set) that are still alive, after
+    giving them PATIENCE to end: a pool's idle threads may take a moment to exit."""
+    deadline = time.monotonic() + PATIENCE
+    for thread in threading.enumerate():
+        if thread not in before and not isinstance(thread, threading._DummyThread):
+            thread.join(max(0.0, deadline - time.monotonic()))
+    return [t.name for t in threading.enumerate() if t not in before and t.is_alive()]
+
+
 def no_worker_process_left(before, what):
     """Fail the test if processes started since `before` (a set) are still running."""
     left = sorted(p.pid for p in multiprocessing.active_children() if p not in before)
@@ -345,7 +355,7 @@ def test_no_tasks_give_an_empty_list_at_once():
         expect(type(value) is list and value == [], f"{what} returned {value!r:.200}; expected []")
     left = [p.pid for p in multiprocessing.active_children() if p not in processes_before]
     expect(not left, f"with no tasks, worker processes {left} were left running")
-    threads = [t.name for t in threading.enumerate() if t not in threads_before and t.is_alive()]
+    threads = threads_left(threads_before)
     expect(not threads, f"with no tasks, threads {threads} were left running")
 
 
@@ -470,7 +480,7 @@ def capped_run(count, given, cap, what):
     )
     order = [r.index for r in running.value]
     expect(order == list(range(count)), f"{what} returned the results of tasks {order}. {IN_ORDER}")
-    left = [t.name for t in threading.enumerate() if t not in threads_before and t.is_alive()]
+    left = threads_left(threads_before)
     expect(
         not left,
         f"{what} returned while its threads {left} were still alive: every thread has ended "
@@ -522,7 +532,7 @@ def test_a_failing_io_bound_task_raises_in_the_caller_after_every_thread_has_end
         "tasks, also when result() raised. shutdown(wait=False), or threads you started "
         f"and did not join, leave work running after the caller thinks it is over.\n{gate.picture()}"
     )
-    left = [t.name for t in threading.enumerate() if t not in threads_before and t.is_alive()]
+    left = threads_left(threads_before)
     expect(not left, f"{what} raised, and its threads {left} were still alive")
 
 
