@@ -341,7 +341,8 @@ def connect(handle: Handle, opened: list, *, rcvbuf: int | None = None, hint: st
         failed = repr(exc)
     died = handle.died()
     if died:
-        pytest.fail(f"{died}(A client then failed to connect: {failed}.)", pytrace=False)
+        why = "" if hint is CONNECT_HINT else f" {hint}"
+        pytest.fail(f"{died}(A client then failed to connect: {failed}.){why}", pytrace=False)
     pytest.fail(f"Connecting a client failed: {failed}. {hint}", pytrace=False)
 
 
@@ -560,6 +561,15 @@ def large_message_slow_reader(
         # before these waits). So each gulp waits until the server has done all it can.
         if _until_sent_or_stalled(handle, sender, sock):
             _wait_until_delivered(sock)
+        # Meanwhile the others are served: nothing waits for the client that does not read.
+        other = connect(handle, opened)
+        echo(
+            handle, other, b"me too",
+            f"a client sent {label} and was not reading its echo yet; another client spoke",
+            "A server must never wait for one client's socket: with every client socket "
+            "non-blocking, send() takes what fits and the rest waits in that client's "
+            f"buffer while the others are served. {hint}",
+        )  # fmt: skip
         for gulp in _gulps(size, SLOW_READS):
             handle.settled()
             got += receive(
@@ -571,6 +581,13 @@ def large_message_slow_reader(
                     "buffer and returns how many bytes that was: keep the rest and send it "
                     "when the socket is writable again."
                 ),
+            )  # fmt: skip
+        if got == message:  # and the connection goes on as before
+            echo(
+                handle, sock, b"and again",
+                f"a client got its {label} echo back whole, then spoke again",
+                "Once a client's pending output is all sent, it is an ordinary client "
+                "again: watch it for reading only, and keep it open.",
             )  # fmt: skip
     finally:
         with contextlib.suppress(OSError):
@@ -642,6 +659,12 @@ def reset_does_not_disturb(handle: Handle, opened: list, *, hint: str = "") -> N
                 "client, and go on serving the others."
             ),
         )  # fmt: skip
+    mid_echo = (
+        "A peer that hangs up in the middle of its echo makes the server's send() (or "
+        "drain()) raise BrokenPipeError or ConnectionResetError: both are OSErrors "
+        "(ConnectionErrors). Catch them around sending as well as around receiving, close "
+        "that client, and go on serving the others."
+    )
     # A client hangs up in the middle of its echo: it sends more than its small receive
     # buffer holds, sees the echo begin, and resets while the rest is still to go. The
     # server's next send() to it raises ConnectionResetError or BrokenPipeError.
@@ -668,12 +691,24 @@ def reset_does_not_disturb(handle: Handle, opened: list, *, hint: str = "") -> N
         handle.settled()
     hangup.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     hangup.close()  # linger 0: a reset, with most of the echo still to go
-    mid_echo = (
-        "A peer that hangs up in the middle of its echo makes the server's send() (or "
-        "drain()) raise BrokenPipeError or ConnectionResetError: both are OSErrors "
-        "(ConnectionErrors). Catch them around sending as well as around receiving, close "
-        "that client, and go on serving the others."
-    )
+    # Another hangs up the same way without shutting down its sending side first: the
+    # reset reaches a connection that is still read and has output pending.
+    abrupt = connect(handle, opened, rcvbuf=4096, hint=f"{mid_echo} {hint}")
+    sender = threading.Thread(
+        target=send_quietly, args=(abrupt, bytes(range(256)) * (8 << 12), SOON),
+        name="resetting client", daemon=True,
+    )  # fmt: skip
+    sender.start()
+    try:
+        _until_sent_or_stalled(handle, sender, abrupt)
+        receive(handle, abrupt, 1, "a client sent 8 MiB and waited for its echo to begin", hint)
+    finally:
+        if sender.is_alive():  # stalled (the server stopped reading it): end it
+            with contextlib.suppress(OSError):
+                abrupt.shutdown(socket.SHUT_WR)
+        sender.join(SOON)
+    abrupt.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    abrupt.close()
     for sock in others:
         echo(
             handle, sock, b"still",

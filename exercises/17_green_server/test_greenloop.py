@@ -310,7 +310,13 @@ def test_green_sendall_sends_every_byte_through_a_small_buffer():
 
 
 def test_many_clients_at_once_each_get_their_own_bytes():
-    with serving() as handle, echo.clients() as opened:
+    with serving() as handle, serving() as second, echo.clients() as opened:
+        ports = (handle.address[1], second.address[1])
+        assert type(ports[0]) is int and 0 not in ports and ports[0] != ports[1], (
+            f"two servers made with the defaults listen on ports {ports}: the default port "
+            "is 0, which asks the system for a free port, one per server"
+        )
+        echo.echo(second, echo.connect(second, opened), b"second", "a client of a second server spoke", BLOCKED_THREAD)
         echo.many_clients_at_once(
             handle, opened, count=50, rounds=3,
             hint=BLOCKED_THREAD + (

@@ -179,12 +179,19 @@ def test_results_come_back_in_the_order_of_the_factories():
             results = TimeoutError
         nothing = await aioecho.gather_throttled([], 3)
         try:
+            single = await asyncio.wait_for(
+                aioecho.gather_throttled([lambda i=i: asyncio.sleep(0, i) for i in range(3)], 1),
+                SOON,
+            )
+        except (ValueError, TimeoutError) as exc:
+            single = exc
+        try:
             zero = await asyncio.wait_for(aioecho.gather_throttled([board.watch], 0), SOON / 2)
         except (ValueError, TimeoutError) as exc:
             zero = exc
-        return board, results, nothing, zero
+        return board, results, nothing, zero, single
 
-    board, results, nothing, zero = run_loop(main)
+    board, results, nothing, zero, single = run_loop(main)
     if results is TimeoutError:
         pytest.fail(
             f"gather_throttled(5 factories, limit=5) did not finish within {SOON:g} s:\n"
@@ -204,7 +211,12 @@ def test_results_come_back_in_the_order_of_the_factories():
         "finished in: asyncio.gather keeps its arguments' order (asyncio.as_completed and "
         "appending as each ends do not)."
     ))
-    check(nothing == [], f"gather_throttled([], 3) returned {nothing!r}; expected []")
+    check(type(nothing) is list and nothing == [], f"gather_throttled([], 3) returned {nothing!r}; expected []")
+    check(type(single) is list and single == [0, 1, 2], (
+        f"gather_throttled(3 factories, limit=1) gave {single!r}; expected [0, 1, 2]. A "
+        "limit of 1 is the smallest allowed: one at a time. Only a limit below 1 raises "
+        "ValueError."
+    ))
     check(isinstance(zero, ValueError), (
         "gather_throttled(factories, limit=0) "
         + ("waited for ever" if isinstance(zero, TimeoutError) else f"returned {zero!r}")
@@ -326,6 +338,8 @@ def test_the_first_error_propagates_at_once_and_cancels_the_rest():
                     await asyncio.Event().wait()  # never set: only cancellation ends it
                 except asyncio.CancelledError:
                     cancelled.append(index)
+                    for _ in range(3):  # cleaning up takes a few turns (closing a connection)
+                        await asyncio.sleep(0)
                     raise
 
             return run
@@ -619,7 +633,16 @@ LOOP_BLOCKED = (
 
 
 def test_echoes_each_message_and_closes_when_the_client_is_done():
-    with serving() as handle, echo.clients() as opened:
+    with serving() as handle, serving() as second, echo.clients() as opened:
+        ports = (handle.address[1], second.address[1])
+        check(type(ports[0]) is int and 0 not in ports and ports[0] != ports[1], (
+            f"two servers started with the defaults listen on ports {ports}: the default "
+            "port is 0, which asks the system for a free port, one per server."
+        ))
+        echo.echo(
+            second, echo.connect(second, opened), b"second",
+            "a client of a second server spoke", hint=READ_WHAT_HAS_ARRIVED,
+        )  # fmt: skip
         sock = echo.connect(handle, opened)
         for message in (b"hello", b"asyncio", b"x" * 1000):
             what = f"a client sent {message[:20]!r} and waited for its echo"
