@@ -187,7 +187,7 @@ class Handle:
         call = self.blocked_in() if self.thread.is_alive() else ""
         return _STUCK_LESSONS.get(call, "")
 
-    def died(self, lesson: Lesson = None) -> str:
+    def died(self, lesson: Lesson = None, wait: float = 0.2) -> str:
         """A sentence about how serve_forever ended early, or '' while it still runs.
 
         Called when a client saw something go wrong: a server that is failing gets a
@@ -195,7 +195,7 @@ class Handle:
         `lesson` (or the one given to the constructor) may add an exercise's own words
         about the exception: it takes the exception and returns a sentence or ''.
         """
-        self.thread.join(0.2)
+        self.thread.join(wait)
         if self.thread.is_alive():
             return ""
         if self.error is None:
@@ -244,11 +244,11 @@ _STUCK_LESSONS = {
 _stop_missed: list[Handle] = []  # servers that did not stop when asked, in this run
 
 
-def _nudge(handle: Handle) -> None:
+def _nudge(handle: Handle, wait: float = 0.2) -> None:
     """A connection that comes and goes: wakes a server stuck in select() so it can end."""
     with contextlib.suppress(OSError):
         socket.create_connection(handle.address, timeout=0.2).close()
-    handle.thread.join(0.2)
+    handle.thread.join(wait)
 
 
 @contextlib.contextmanager
@@ -280,12 +280,13 @@ def running(server, *, stop_hint: str = STOP_HINT, lesson: Lesson = None):
             stop_error = exc
         # Once a stop() has been seen not to work, later tests need not wait as long.
         patience = 0.3 if (_stop_missed or body_failed) else STOP_WITHIN
-        if body_failed and handle.thread.is_alive() and handle.blocked_in(looks=2):
+        blocked = body_failed and handle.thread.is_alive() and handle.blocked_in(looks=2)
+        if blocked:
             patience = 0.05  # asleep in a blocking socket call: told already, and no stop() reaches it
         handle.thread.join(patience)
         if handle.thread.is_alive():
             _stop_missed.append(handle)
-            _nudge(handle)
+            _nudge(handle, 0.05 if blocked else 0.2)
             if handle.thread.is_alive():
                 guard.excuse(handle.thread)  # reported here, or the test's failure says enough
         if not body_failed:
@@ -408,8 +409,9 @@ def receive(
                 else "the server closed the connection"
             )
             stuck = stuck or (handle.stuck() if chunk is None else "")
+            # A thread asleep in a blocking call is not on its way out: no need to wait.
             pytest.fail(
-                f"{handle.died()}{what}: {len(data)} of {size} bytes came back, then "
+                f"{handle.died(wait=0 if stuck else 0.2)}{what}: {len(data)} of {size} bytes came back, then "
                 f"{happened}. {stuck}{hint}",
                 pytrace=False,
             )
