@@ -195,19 +195,21 @@ def write_handout(dest: Path, *, git: bool = True) -> Path:
 # as root, to build the image; for each submission it copies run_autograder to
 # /autograder/run_autograder and runs it, with the student's files in
 # /autograder/submission, and reads /autograder/results/results.json. AUTOGRADER_ROOT
-# (default /autograder) only lets the self-test lay that tree out somewhere else.
+# (default /autograder) only lets the self-test lay that tree out somewhere else, and
+# AUTOGRADER_PYTHON (default python3) use the interpreter it runs on.
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, in /autograder/source, when it builds the image.
 # Choose a base image with Python 3.11 or newer (Ubuntu 24.04 has 3.12).
 set -euo pipefail
 root=${AUTOGRADER_ROOT:-/autograder}
+python=${AUTOGRADER_PYTHON:-python3}
 cd "$(dirname "$0")"
-python3 -c 'import sys; assert sys.version_info >= (3, 11), "the kata needs Python 3.11 or newer: choose a newer base image"'
-if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+"$python" -c 'import sys; assert sys.version_info >= (3, 11), "the kata needs Python 3.11 or newer: choose a newer base image"'
+if ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
     apt-get update
     apt-get install -y python3-venv
 fi
-python3 -m venv "$root/venv"
+"$python" -m venv "$root/venv"
 "$root/venv/bin/python" -m pip install --quiet -e "$root/source"
 """
 

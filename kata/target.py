@@ -16,6 +16,7 @@ import importlib
 import os
 import shutil
 import sys
+import threading
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,6 +125,19 @@ def load(module_name: str):
     at module level fails one test, and every later test fails at once with the same
     message instead of waiting out the timeout again.
     """
+    module = sys.modules.get(module_name)
+    if module is not None and not getattr(module.__spec__, "_initializing", False):
+        return module  # imported whole
+    # The first use may come from several of the test's threads at once: one imports,
+    # the others wait for it instead of taking a half-initialised module.
+    with _loading:
+        return _load(module_name)
+
+
+_loading = threading.RLock()
+
+
+def _load(module_name: str):
     target = active()
     exercise = manifest.by_module(module_name)
     if module_name in sys.modules:

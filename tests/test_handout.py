@@ -152,7 +152,7 @@ def gradescope(tmp_path_factory) -> Path:
         path.chmod(path.stat().st_mode | stat.S_IXUSR)  # zipfile.extractall drops the mode bits
     setup = subprocess.run(
         ["bash", "setup.sh"], cwd=root / "source", capture_output=True, text=True, timeout=600,
-        env={**os.environ, "AUTOGRADER_ROOT": str(root)},
+        env={**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable},
     )  # fmt: skip
     assert setup.returncode == 0, setup.stdout[-3000:] + setup.stderr[-3000:]
     shutil.copy2(root / "source" / "run_autograder", root / "run_autograder")
@@ -183,7 +183,7 @@ def test_the_gradescope_zip_holds_the_project_at_its_top(tmp_path, gradescope):
     for script in ("setup.sh", "run_autograder"):
         text = (source / script).read_text()
         assert subprocess.run(["bash", "-n", str(source / script)]).returncode == 0, f"{script} is not valid bash"
-        # The root override is the only way the simulation differs from Gradescope.
+        # The root (and interpreter) overrides are the only ways the simulation differs from Gradescope.
         stray = [
             line for line in text.splitlines()
             if "/autograder" in line.replace("${AUTOGRADER_ROOT:-/autograder}", "") and not line.lstrip().startswith("#")

@@ -38,7 +38,7 @@ CASES = {
     "sys_exit_at_import": ("SystemExit(0)", 15),
     "exit_in_call": ("os._exit(0)", 15),
     "sys_exit_in_call": ("SystemExit(0)", 15),
-    "no_op": ("deposit returns the new balance", 15),
+    "no_op": ("it returns the new balance", 15),
     "raises_in_del": ("errors while objects were cleaned up", 15),
 }
 
