@@ -56,14 +56,14 @@ from typing import Callable, Optional
 
 import pytest
 
-from kata import guard
+from kata import guard, timing
 
-SOON = 1.0  # seconds a client waits for an echo that should come at once
-STUCK_LOOK = 0.2  # seconds between two looks at a server that has not answered yet
-CROWD_SECONDS = 4.0  # for a crowd of clients to get every echo (a free server takes ms)
+SOON = timing.AT_ONCE  # seconds a client waits for an echo that should come at once
+STUCK_LOOK = 0.2  # a window: seconds between two looks at a server that has not answered yet
+CROWD_SECONDS = timing.CROWD  # for a crowd of clients to get every echo (a free server takes ms)
 # Each thread's own CPU clock, to the nanosecond: finer than /proc's 10 ms ticks.
 THREAD_CPU_CLOCK = hasattr(time, "pthread_getcpuclockid")
-STOP_WITHIN = 1.0  # seconds serve_forever may take to return after stop()
+STOP_WITHIN = timing.AT_ONCE  # seconds serve_forever may take to return after stop()
 
 Lesson = Optional[Callable[[BaseException], str]]
 

@@ -23,11 +23,11 @@ import time
 
 import pytest
 
-from kata import echo, finishes_within, implementation
+from kata import echo, finishes_within, implementation, timing
 
 aioecho = implementation("aioecho")
 
-SOON = 1.0  # seconds to wait for something that should happen at once
+SOON = timing.AT_ONCE  # seconds to wait for something that should happen at once
 
 BLOCKED_LOOP = (
     "The event loop never got control back: something in the coroutines blocks the "
