@@ -16,12 +16,13 @@ import time
 
 import pytest
 
-from kata import Call, finishes_within, implementation
+from kata import Call, finishes_within, implementation, timing
 
 workers = implementation("workers")
 
-WAIT = 2.0  # the most any test waits for something that should happen at once
-CHILD_WAIT = 3.0  # the same for a child Python, whose start-up a busy machine can slow down
+# Every bound is a kata.timing name: SOON for what a right answer does at once with a few
+# threads, HOLD_LIMIT for the jobs the test holds until it lets them go, CHILD_READY_BOOTED
+# for a child Python's start-up. Not bounds, but what the give-up test measures:
 GIVE_UP_AFTER = (0.1, 0.5)  # run_workers' timeout in the give-up test: a second try if busy
 
 # The names Python 2 used (currentThread, activeCount, setDaemon, getName, ...) still
@@ -42,7 +43,7 @@ def test_each_worker_runs_in_its_own_thread_named_after_its_job():
 
     jobs = {"alpha": (report, (1, 2)), "beta": (report, (10, 20))}
     caller, results = finishes_within(
-        WAIT, lambda: (threading.get_ident(), workers.run_workers(jobs, WAIT))
+        timing.SOON, lambda: (threading.get_ident(), workers.run_workers(jobs, timing.SOON))
     )
     assert isinstance(results, dict) and set(results) == {"alpha", "beta"}, (
         f"run_workers returned {results!r}; expected a dict with a result for each job, "
@@ -69,7 +70,7 @@ def test_each_worker_runs_in_its_own_thread_named_after_its_job():
         f"run_workers returned while the threads of {left} were still alive: join every "
         "worker before returning"
     )
-    nothing = finishes_within(WAIT, workers.run_workers, {}, WAIT, explain="there are no jobs")
+    nothing = finishes_within(timing.SOON, workers.run_workers, {}, timing.SOON, explain="there are no jobs")
     assert type(nothing) is dict and nothing == {}, (
         f"run_workers({{}}, ...) returned {nothing!r}: with no jobs there is nothing to run "
         "or wait for, and the result is an empty dict"
@@ -86,7 +87,7 @@ def test_run_workers_starts_every_worker_then_waits_for_them_all():
         with changed:
             running.append((index, threading.get_ident()))
             changed.notify_all()
-        gate.wait(10 * WAIT)  # opened by the test as soon as it has seen what it needs
+        gate.wait(timing.HOLD_LIMIT)  # opened by the test as soon as it has seen what it needs
         return index * 10
 
     def in_caller():
@@ -94,10 +95,10 @@ def test_run_workers_starts_every_worker_then_waits_for_them_all():
 
     jobs = {f"job-{i}": (job, (i,)) for i in range(count)}
     # run_workers may wait far longer than the test waits for the jobs to start.
-    call = Call(workers.run_workers, jobs, 10 * WAIT, name="calling run_workers", changed=changed)
+    call = Call(workers.run_workers, jobs, timing.HOLD_LIMIT, name="calling run_workers", changed=changed)
     try:
         with changed:
-            changed.wait_for(lambda: len(running) == count or call.done or in_caller(), WAIT)
+            changed.wait_for(lambda: len(running) == count or call.done or in_caller(), timing.SOON)
             started, returned, ran_in_caller = len(running), call.done, in_caller()
         if returned and isinstance(call.error, NotImplementedError):
             raise call.error
@@ -109,7 +110,7 @@ def test_run_workers_starts_every_worker_then_waits_for_them_all():
         )
         assert not ran_in_caller, "a job ran in the thread that called run_workers. " + RUN_NOT_START
         assert started == count, (
-            f"only {started} of {count} jobs had started after {WAIT:g} s, while the first "
+            f"only {started} of {count} jobs had started after {timing.SOON:g} s, while the first "
             "was still running: the workers ran one at a time, as if start() and join() "
             "were called together for each thread. Start them all first, then join them "
             "all: joining makes the caller wait, it does not make the threads pointless."
@@ -117,7 +118,7 @@ def test_run_workers_starts_every_worker_then_waits_for_them_all():
     finally:
         gate.set()
     results = call.finish(
-        WAIT, "run_workers", "Its workers had all been let go and had ended: join them, then return."
+        timing.SOON, "run_workers", "Its workers had all been let go and had ended: join them, then return."
     )
     expected = {f"job-{i}": i * 10 for i in range(count)}
     assert results == expected, (
@@ -173,7 +174,7 @@ def _run_with_stuck_workers(timeout: float, stuck: tuple, quick: bool = True) ->
 
     # Each stuck job ends when the test releases it, after run_workers is done (or stuck).
     jobs = {"quick": (quick_job, ())} if quick else {}
-    jobs.update({name: (release.wait, (10 * WAIT,)) for name in stuck})
+    jobs.update({name: (release.wait, (timing.HOLD_LIMIT,)) for name in stuck})
 
     def timed():
         started = time.monotonic()
@@ -186,7 +187,7 @@ def _run_with_stuck_workers(timeout: float, stuck: tuple, quick: bool = True) ->
 
     try:
         outcome, took = finishes_within(
-            WAIT + len(stuck) * timeout,
+            timing.SOON + len(stuck) * timeout,
             timed,
             explain=(
                 f"run_workers(jobs, timeout={timeout}) is still waiting for {len(stuck)} "
@@ -216,7 +217,7 @@ def _run_with_stuck_workers(timeout: float, stuck: tuple, quick: bool = True) ->
         release.set()
         for thread in threading.enumerate():
             if thread.name in stuck:
-                thread.join(WAIT)
+                thread.join(timing.SOON)
 
 
 def _is_still_running(exc: BaseException) -> bool:
@@ -243,8 +244,8 @@ def test_worker_subclass_runs_its_function_in_its_own_thread():
         "multiply ran in the thread that called start(), before start() returned: override "
         "run(), not start(). Thread.start() makes the new thread, and the new thread calls run()."
     )
-    worker.join(WAIT)
-    assert not worker.is_alive(), f"the worker was still running {WAIT:g} s after start()"
+    worker.join(timing.SOON)
+    assert not worker.is_alive(), f"the worker was still running {timing.SOON:g} s after start()"
     assert seen.get("thread") is worker, (
         f"multiply ran in {seen.get('thread')!r}, not in the worker thread: start() calls "
         "run() in the new thread, so run() is where fn(*args) belongs"
@@ -263,8 +264,8 @@ def test_worker_keeps_the_exception_its_function_raised():
 
     worker = workers.Worker("failing", fail)
     worker.start()
-    worker.join(WAIT)
-    assert not worker.is_alive(), f"the worker was still running {WAIT:g} s after start()"
+    worker.join(timing.SOON)
+    assert not worker.is_alive(), f"the worker was still running {timing.SOON:g} s after start()"
     assert worker.error is problem and worker.result is None, (
         f"fn raised {problem!r}; worker.error is {worker.error!r} and worker.result is "
         f"{worker.result!r}. An exception that ends a thread does not reach the thread "
@@ -276,21 +277,22 @@ def test_worker_keeps_the_exception_its_function_raised():
 def test_census_sees_every_thread_of_the_process_from_the_caller():
     gone = threading.Thread(target=int, name="census-gone", daemon=True)
     gone.start()
-    gone.join(WAIT)  # it has ended: it is no longer alive
+    gone.join(timing.SOON)  # it has ended: it is no longer alive
     hold = threading.Event()
     others = [
-        threading.Thread(target=hold.wait, args=(WAIT,), name=f"census-{x}", daemon=True) for x in "ab"
+        threading.Thread(target=hold.wait, args=(timing.HOLD_LIMIT,), name=f"census-{x}", daemon=True)
+        for x in "ab"
     ]
     for thread in others:
         thread.start()
     try:
         asker, answer = finishes_within(
-            WAIT, lambda: (threading.current_thread().name, workers.census())
+            timing.SOON, lambda: (threading.current_thread().name, workers.census())
         )
     finally:
         hold.set()
         for thread in others:
-            thread.join(WAIT)
+            thread.join(timing.SOON)
     assert type(answer) is tuple and len(answer) == 3, (
         f"census() returned {answer!r}: expected a tuple (caller's name, names, count)"
     )
@@ -327,6 +329,7 @@ import atexit, os, sys, threading, traceback
 sys.path.insert(0, {folder!r})
 import workers
 
+print("calling start_waiter", flush=True)  # started: the clock for start_waiter runs from here
 try:
     waiter = workers.start_waiter(daemon={daemon})
 except BaseException:
@@ -341,6 +344,9 @@ print("returned:", waiter.name, "is", "alive" if waiter.is_alive() else "not ali
 atexit.register(lambda: print("exiting; waiter", "alive" if waiter.is_alive() else "ended", flush=True))
 print("main done;", waiter.name, "is a", "daemon" if waiter.daemon is True else "non-daemon" if waiter.daemon is False else repr(waiter.daemon), "thread", flush=True)
 """
+
+
+STARTED = "calling start_waiter"  # the child's first line: it has started, imported your module
 
 
 class Child:
@@ -376,6 +382,15 @@ class Child:
     def _has_line(self, text):
         at = self.output.find(text.encode())
         return at >= 0 and b"\n" in self.output[at:]
+
+    def run_main(self):
+        """Wait for the child's main code to end: its start-up first (a fresh interpreter,
+        bounded by CHILD_READY_BOOTED, over at once if it dies), then start_waiter(), which
+        should return at once. Returns the output so far."""
+        self.read_until(STARTED, timing.CHILD_READY_BOOTED)
+        if self._has_line(STARTED):
+            self.read_until("main done", timing.SOON)
+        return self.text()
 
     def exited_within(self, seconds):
         deadline = time.monotonic() + seconds
@@ -413,6 +428,12 @@ class Child:
                     pytrace=False,
                 )
             pytest.fail(f"start_waiter(daemon={daemon}) failed in the child Python:\n{output}", pytrace=False)
+        if STARTED not in output:
+            pytest.fail(
+                f"the child Python had not started within {timing.CHILD_READY_BOOTED:g} s (it "
+                f"imports your module first, then calls start_waiter). It printed:\n{output}",
+                pytrace=False,
+            )
         pytest.fail(
             f"the child Python never got past start_waiter(daemon={daemon}): it should start "
             f"the thread and return at once, not wait for it. The child printed:\n{output}",
@@ -430,11 +451,13 @@ class Child:
 def test_a_daemon_thread_does_not_keep_the_interpreter_alive():
     child = Child(daemon=True)
     try:
+        child.run_main()
+        child.check_started(daemon=True)
         # The waiter blocks on stdin, which stays open: it never gets its line.
-        exited = child.exited_within(CHILD_WAIT)
-        output = child.check_started(daemon=True)
+        exited = child.exited_within(timing.SOON)
+        output = child.text()
         assert exited, (
-            f"the child's main code had ended, yet {CHILD_WAIT:g} s later it was still running, "
+            f"the child's main code had ended, yet {timing.SOON:g} s later it was still running, "
             "held open by the waiter blocked on its stdin: that thread was not a daemon. "
             "Python exits when no non-daemon threads are left; pass daemon=True to "
             f"Thread() (before start()). The child printed:\n{output}"
@@ -450,7 +473,7 @@ def test_a_daemon_thread_does_not_keep_the_interpreter_alive():
 def test_a_non_daemon_thread_keeps_the_interpreter_alive_until_it_ends():
     child = Child(daemon=False)
     try:
-        child.read_until("main done", CHILD_WAIT)
+        child.run_main()
         output = child.check_started(daemon=False)
         assert "is a non-daemon thread" in output, (
             "start_waiter(daemon=False) returned a daemon thread: nothing would wait for "
@@ -462,10 +485,10 @@ def test_a_non_daemon_thread_keeps_the_interpreter_alive_until_it_ends():
         )
         child.process.stdin.write(b"go on\n")  # the line the waiter is waiting for
         child.process.stdin.close()
-        exited = child.exited_within(CHILD_WAIT)
+        exited = child.exited_within(timing.SOON)
         output = child.text()
         assert exited and child.process.returncode == 0, (
-            f"the waiter got its line, but the child did not exit cleanly within {CHILD_WAIT:g} s "
+            f"the waiter got its line, but the child did not exit cleanly within {timing.SOON:g} s "
             f"(exit status {child.process.poll()}). The child printed:\n{output}"
         )
         assert "exiting; waiter ended" in output, (
@@ -536,8 +559,8 @@ def three_lines():
 def run_in_thread(name, fn):
     thread = threading.Thread(target=fn, name=name, daemon=True)
     thread.start()
-    thread.join(WAIT)
-    assert not thread.is_alive(), f"thread {name!r} did not finish within {WAIT:g} s"
+    thread.join(timing.SOON)
+    assert not thread.is_alive(), f"thread {name!r} did not finish within {timing.SOON:g} s"
 
 
 def test_recording_calls_profiles_threads_started_in_the_block(hooks_restored):
