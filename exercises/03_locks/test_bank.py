@@ -10,16 +10,17 @@ interpreter, with or without a GIL.
 import threading
 import time
 
-from kata import Call, finishes_within, implementation, run_together
+from kata import Call, finishes_within, implementation, run_together, timing
 
 bank = implementation("bank")
 
 THREADS = 4
 DEPOSITS_PER_THREAD = 10
-# How long the ledger holds one thread back, once per ledger, for another thread to
-# arrive at the same step. A right answer's lock keeps the others out, so it costs a right
-# answer this once; a wrong answer's threads arrive within microseconds.
-OVERLAP_PATIENCE = 0.2
+# A window, not a bound: how long the ledger holds one thread back, once per ledger,
+# watching for another thread to arrive at the same step (which a lock must prevent). A
+# right answer's lock keeps the others out, so it costs a right answer this once; a wrong
+# answer's threads arrive within microseconds. (The bounds are kata.timing's.)
+OVERLAP_WINDOW = 0.2
 
 REENTRANCY = (
     "deposit_all holds the account's lock and calls deposit, which asks for the same "
@@ -74,11 +75,11 @@ def test_withdrawing_too_much_raises_and_changes_nothing():
 
 
 def test_concurrent_deposits_lose_no_update():
-    # Forced: the first write waits (up to OVERLAP_PATIENCE) until a second thread is
+    # Forced: the first write waits (up to OVERLAP_WINDOW) until a second thread is
     # between its read and its write too, so without a shared lock two threads always
     # hold the same old balance. This needs no GIL switch: on a free-threaded build the
     # gate works the same, and the lock of a right answer keeps the second thread out.
-    ledger = RecordingLedger(0, overlap_patience=OVERLAP_PATIENCE)
+    ledger = RecordingLedger(0, overlap_window=OVERLAP_WINDOW)
     account = bank.Account(ledger)
 
     def deposit_many(_):
@@ -103,7 +104,7 @@ def test_concurrent_deposits_lose_no_update():
 
 def test_concurrent_withdrawals_never_overdraw():
     # Forced: each withdrawal's check (the comparison of a balance read from the ledger)
-    # waits, up to OVERLAP_PATIENCE, until every thread has checked. Check-then-lock
+    # waits, up to OVERLAP_WINDOW, until every thread has checked. Check-then-lock
     # (the check's lock let go before the change) lets all four threads see 100 and all
     # four withdraw, every run, on every interpreter, with or without a GIL: the gate is
     # a condition, not a hope that the interpreter hands the lock over at the right
@@ -137,7 +138,7 @@ def test_concurrent_withdrawals_never_overdraw():
 def test_deposits_and_withdrawals_share_the_lock():
     # Forced like the deposits: the first write waits until a second thread is between
     # its read and its write, which a withdraw without the deposit's lock always is.
-    ledger = RecordingLedger(1000, overlap_patience=OVERLAP_PATIENCE)
+    ledger = RecordingLedger(1000, overlap_window=OVERLAP_WINDOW)
     account = bank.Account(ledger)
 
     def mixed(index):
@@ -159,19 +160,19 @@ def test_deposits_and_withdrawals_share_the_lock():
 def test_deposit_all_can_call_deposit_while_holding_the_lock():
     ledger = RecordingLedger(10)
     account = bank.Account(ledger)
-    balance = finishes_within(1.0, account.deposit_all, [1, 2, 3], explain=REENTRANCY)
+    balance = finishes_within(timing.AT_ONCE, account.deposit_all, [1, 2, 3], explain=REENTRANCY)
     assert type(balance) is int and balance == 16 and ledger.value == 16, (
         f"deposit_all([1, 2, 3]) on a balance of 10 returned {balance!r} and left the ledger "
         f"at {ledger.value}; expected 16 for both"
     )
-    balance = finishes_within(1.0, account.deposit_all, (n for n in (4, 5)), explain=REENTRANCY)
+    balance = finishes_within(timing.AT_ONCE, account.deposit_all, (n for n in (4, 5)), explain=REENTRANCY)
     assert balance == 25 and ledger.value == 25, (
         f"deposit_all(a generator of 4 and 5) on a balance of 16 returned {balance!r} and left "
         f"the ledger at {ledger.value}; expected 25. amounts may be any iterable, and an "
         "iterator can be gone through only once: loop over it once."
     )
     writes = len(ledger.writes)
-    balance = finishes_within(1.0, account.deposit_all, [], explain=REENTRANCY)
+    balance = finishes_within(timing.AT_ONCE, account.deposit_all, [], explain=REENTRANCY)
     assert type(balance) is int and balance == 25 and len(ledger.writes) == writes, (
         f"deposit_all([]) on a balance of 25 returned {balance!r}: an empty batch "
         "deposits nothing and returns the balance as it is"
@@ -180,28 +181,29 @@ def test_deposit_all_can_call_deposit_while_holding_the_lock():
 
 def test_deposit_all_lets_no_other_change_or_read_land_in_the_middle():
     # Forced: the batch's amounts come from the test. Asked for its second amount, the
-    # iterator lets a depositor and a reader loose and waits (up to OVERLAP_PATIENCE)
+    # iterator lets a depositor and a reader loose and waits (up to OVERLAP_WINDOW)
     # until both have read the ledger. While deposit_all holds the lock they cannot, on
     # any interpreter; if deposit_all or balance does not take it, they read in the middle
     # of the batch on every run.
     ledger = RecordingLedger(0)
     account = bank.Account(ledger)
     batch_started = threading.Event()
-    depositor = Call(lambda: batch_started.wait(5) and account.deposit(1000), name="depositor")
-    reader = Call(lambda: batch_started.wait(5) and account.balance, name="reader")
+    held = timing.HOLD_LIMIT  # both wait for the test's word; the finally below gives it
+    depositor = Call(lambda: batch_started.wait(held) and account.deposit(1000), name="depositor")
+    reader = Call(lambda: batch_started.wait(held) and account.balance, name="reader")
 
     def amounts():
         yield 1
         batch_started.set()  # between the first amount and the second
-        ledger.wait_for_reads_by({"depositor", "reader"}, OVERLAP_PATIENCE)
+        ledger.wait_for_reads_by({"depositor", "reader"}, OVERLAP_WINDOW)
         yield from [1] * 4
 
     try:
-        balance = finishes_within(1.0, account.deposit_all, amounts(), explain=REENTRANCY)
+        balance = finishes_within(timing.AT_ONCE, account.deposit_all, amounts(), explain=REENTRANCY)
     finally:
         batch_started.set()
-    depositor.finish(2.0, "another thread's deposit(1000)")
-    seen = reader.finish(2.0, "another thread's read of balance")
+    depositor.finish(timing.SOON, "another thread's deposit(1000)")
+    seen = reader.finish(timing.SOON, "another thread's read of balance")
     writers = [name for name, _ in ledger.writes]
     assert ledger.value == 1005, f"the ledger ends at {ledger.value}, not 1005"
     assert writers.index("depositor") in (0, len(writers) - 1), (
@@ -234,7 +236,7 @@ def test_the_lock_is_released_when_withdraw_raises():
         "block ends; a bare acquire() needs its release() in a finally clause."
     )
     other = Call(account.deposit, 1, name="another thread")
-    balance = other.finish(1.0, "deposit(1) in another thread, after the refused withdrawal", explain)
+    balance = other.finish(timing.AT_ONCE, "deposit(1) in another thread, after the refused withdrawal", explain)
     assert type(balance) is int and balance == 6, f"deposit(1) on a balance of 5 returned {balance!r}"
 
 
@@ -245,14 +247,17 @@ class RecordingLedger:
     """Like bank.Ledger (a read or a write pauses before it is done), and it records who
     read and wrote. Two gates, each on request, force the losing interleaving:
 
-    - ``overlap_patience``: the first write waits until another thread is between its
-      read and its write too (the lost update), or until the patience runs out;
+    - ``overlap_window``: the first write waits until another thread is between its
+      read and its write too (the lost update), or until that window is over;
     - ``check_gate=N``: read() hands out the balance as a SeenBalance, and comparing one
       (the check of a withdrawal) waits until N threads have compared, or until
-      OVERLAP_PATIENCE runs out the first time; after that, nobody waits.
+      OVERLAP_WINDOW runs out the first time; after that, nobody waits.
+
+    ``delay`` is the read's and the write's pause, a window too: the moment other threads
+    run in, as a round trip to a real ledger would give them.
     """
 
-    def __init__(self, balance=0, delay=0.0005, overlap_patience=0.0, check_gate=0):
+    def __init__(self, balance=0, delay=0.0005, overlap_window=0.0, check_gate=0):
         self._balance = balance
         self.delay = delay
         self._records = threading.Condition()  # guards the records below, not the balance
@@ -260,7 +265,7 @@ class RecordingLedger:
         self.writes = []  # (thread name, balance written), in order
         self.between_read_and_write = set()
         self.most_at_once = 0  # most threads ever between a read and their write
-        self._overlap_patience = overlap_patience
+        self._overlap_window = overlap_window
         self._check_gate = check_gate
         self._checkers = set()
         self.checked_at_once = 0  # most threads that had checked before the first write
@@ -279,9 +284,9 @@ class RecordingLedger:
     def write(self, balance):
         me = threading.current_thread().name
         with self._records:
-            if self._overlap_patience:
-                self._records.wait_for(lambda: self.most_at_once > 1, self._overlap_patience)
-                self._overlap_patience = 0.0  # once: a right answer pays it a single time
+            if self._overlap_window:
+                self._records.wait_for(lambda: self.most_at_once > 1, self._overlap_window)
+                self._overlap_window = 0.0  # once: a right answer pays it a single time
             if self._check_gate and not self.writes:
                 self.checked_at_once = len(self._checkers)
         time.sleep(self.delay)
@@ -297,7 +302,7 @@ class RecordingLedger:
             self._checkers.add(threading.current_thread().name)
             self._records.notify_all()
             if self._check_gate and not self._records.wait_for(
-                lambda: len(self._checkers) >= self._check_gate, OVERLAP_PATIENCE
+                lambda: len(self._checkers) >= self._check_gate, OVERLAP_WINDOW
             ):
                 self._check_gate = 0  # nobody else could check: a lock keeps them out
 
@@ -361,6 +366,6 @@ def raises(kind, fn, *args):
     """fn(*args) in a helper thread (failing fast if it is stuck); Outcome of it. An
     exception that is not a `kind` is raised here."""
     try:
-        return Outcome(value=finishes_within(1.0, fn, *args))
+        return Outcome(value=finishes_within(timing.AT_ONCE, fn, *args))
     except kind as exc:
         return Outcome(error=exc)
