@@ -16,6 +16,7 @@ import ctypes
 import multiprocessing
 import multiprocessing.synchronize
 import os
+import sys
 import threading
 import time
 from multiprocessing import shared_memory
@@ -295,6 +296,7 @@ def test_play_runs_the_referees_at_once_and_waits_for_them():
     tally = probe.Tally()
     stalling = probe.StallingPoints([1, 2])  # its referee stops between its two adds
     referees = [(0, stalling), (1, [10]), (0, [3])]
+    started_before = len(getattr(multiprocessing.process, "_children", ()))
     call = Call(scoreboard.play, board, referees, tally, name="play")
     try:
         deadline = time.monotonic() + startup()
@@ -315,8 +317,12 @@ def test_play_runs_the_referees_at_once_and_waits_for_them():
             )
             # The first referee now waits between its two adds, holding no lock. The other
             # two should run meanwhile and add 10 and 3; play() should wait for all three.
-            deadline = time.monotonic() + startup()
+            watched, waiting_in_join = time.monotonic(), False
+            deadline = watched + startup()
             while now(board.total) < 1 + 10 + 3 and time.monotonic() < deadline and not call.done:
+                if joins_before_starting_all(call.thread, started_before + len(referees)):
+                    waiting_in_join = True
+                    break  # it waits for the stalled referee: the others will not start
                 time.sleep(0.01)  # polling the board; each look is cheap
         if call.done:
             with sending(board):
@@ -331,7 +337,9 @@ def test_play_runs_the_referees_at_once_and_waits_for_them():
         assert total == 1 + 10 + 3, (
             f"while the first referee was between its two adds, the other two referees "
             f"should have added 10 and 3 (the total reaching 14); it stayed at {total} for "
-            f"{startup():g} s: play() runs the referees one at a time. Start every referee "
+            f"{time.monotonic() - watched:.1f} s"
+            + (", play() waiting in a join() with the others not started" if waiting_in_join else "")
+            + ": play() runs the referees one at a time. Start every referee "
             "first, then join them all; a join() right after each start() waits for that "
             "referee to finish before the next one begins."
         )
@@ -360,6 +368,18 @@ def test_play_runs_the_referees_at_once_and_waits_for_them():
         f"the referees made 4 adds, and the pause given to play() was called {tally.calls} "
         "times: play must pass its pause on to every referee"
     )
+
+
+def joins_before_starting_all(thread, processes) -> bool:
+    """Whether `thread` waits in a join() of multiprocessing while fewer than `processes`
+    processes (this test's and any before) have been started and not yet joined."""
+    frame = sys._current_frames().get(thread.ident)
+    joining = False
+    while frame is not None and not joining:
+        code = frame.f_code
+        joining = code.co_name in ("join", "wait") and f"multiprocessing{os.sep}" in code.co_filename
+        frame = frame.f_back
+    return joining and len(getattr(multiprocessing.process, "_children", ())) < processes
 
 
 def referee_at_the_gate(board, team, points):
