@@ -60,6 +60,22 @@ def describe_frame(filename: str, lineno: int, name: str) -> str:
     return f"{shown}:{lineno} in {name}" + (f": {code}" if code else "")
 
 
+def learner_line(where: threading.Thread | FrameType | None) -> str:
+    """The innermost line of the learner's module in a stack, as 'file:line in function:
+    code'; "" when no frame of it is theirs (or no module is under test).
+
+    `where` is a thread (its stack as it is now: the line it runs or is stuck at) or a
+    frame (that frame and its callers).
+    """
+    frame = sys._current_frames().get(where.ident) if isinstance(where, threading.Thread) else where
+    while frame is not None:
+        code = frame.f_code
+        if _owned(code.co_filename):
+            return describe_frame(code.co_filename, frame.f_lineno, code.co_name)
+        frame = frame.f_back
+    return ""
+
+
 def _frames_of_stack(frame: FrameType | None) -> list[traceback.FrameSummary]:
     return list(traceback.extract_stack(frame)) if frame is not None else []
 
