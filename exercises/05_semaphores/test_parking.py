@@ -9,15 +9,18 @@ join the timer's thread: once that thread has ended, "it never ran" is a fact.
 import threading
 import time
 
-from kata import Call, finishes_within, implementation, run_together
+from kata import Call, finishes_within, implementation, run_together, timing
 
 parking = implementation("parking")
 
 SPACES = 3
 CARS = 12  # for the busy day: many more cars than spaces
-PATIENCE = 1.0  # how long a test waits for something a right answer does at once
+# Every bound is timing.AT_ONCE (what a right answer does at once) or built from it; the
+# parked cars wait for the test's word up to timing.HOLD_LIMIT. Test inputs, not bounds:
 DELAY = 0.05  # a delayed call that is meant to run
-FAR_OFF = 2.0  # a delayed call that is cancelled long before it is due
+# A delayed call that is cancelled long before it is due: due well after the test has
+# waited (AT_ONCE) for its timer's thread to end, so a timer that sleeps it out is seen.
+FAR_OFF = 2 * timing.AT_ONCE
 
 TOO_FEW = (
     "A threading.Lock (or RLock) lets one thread in at a time; a semaphore created with "
@@ -59,7 +62,7 @@ class Attendant:
             self.timeline.append(self.inside)
             self._changed.notify_all()
 
-    def wait_until_parked(self, count, timeout=PATIENCE):
+    def wait_until_parked(self, count, timeout=timing.AT_ONCE):
         with self._changed:
             return self._changed.wait_for(lambda: self.inside >= count, timeout)
 
@@ -92,7 +95,7 @@ class ParkedCars:
         def stay_until_let_go():
             self.attendant.arrive()
             try:
-                self.go[index].wait(10)  # bounded, so a failed test cannot keep it forever
+                self.go[index].wait(timing.HOLD_LIMIT)  # bounded, so a failed test cannot keep it forever
             finally:
                 self.attendant.depart()
 
@@ -103,20 +106,20 @@ class ParkedCars:
             thread.start()
         count = len(self.threads)
         assert self.attendant.wait_until_parked(count), (
-            f"{count} cars drove into a car park with {SPACES} spaces, but after {PATIENCE:g} s "
+            f"{count} cars drove into a car park with {SPACES} spaces, but after {timing.AT_ONCE:g} s "
             f"only {self.attendant.inside} of them had parked. {TOO_FEW}"
         )
 
     def let_go(self, index):
         """Let one car go and wait until its visit is over (its leave() included)."""
         self.go[index].set()
-        self.threads[index].join(PATIENCE)
+        self.threads[index].join(timing.AT_ONCE)
         return not self.threads[index].is_alive()
 
     def let_all_go(self):
         for event in self.go:
             event.set()
-        deadline = time.monotonic() + PATIENCE
+        deadline = time.monotonic() + timing.AT_ONCE
         for thread in self.threads:
             if thread.ident is not None:
                 thread.join(max(0.0, deadline - time.monotonic()))
@@ -125,7 +128,7 @@ class ParkedCars:
 def test_k_cars_can_park_at_once():
     car_park = parking.CarPark(SPACES)
     attendant = Attendant()
-    all_parked = threading.Barrier(SPACES, timeout=PATIENCE)
+    all_parked = threading.Barrier(SPACES, timeout=timing.AT_ONCE)
 
     def wait_for_the_others_inside():
         attendant.arrive()
@@ -140,7 +143,7 @@ def test_k_cars_can_park_at_once():
     met = run_together(
         SPACES,
         lambda _: car_park.visit(wait_for_the_others_inside),
-        seconds=3 * PATIENCE,
+        seconds=3 * timing.AT_ONCE,
         name="car",
     )
     assert all(met) and attendant.most_at_once == SPACES, (
@@ -159,7 +162,7 @@ def test_a_car_is_refused_while_every_space_is_taken():
         cars.park_all()
         started = time.monotonic()
         got_in = finishes_within(
-            PATIENCE,
+            timing.AT_ONCE,
             car_park.enter,
             timeout=0.05,
             explain=(
@@ -185,7 +188,7 @@ def test_a_car_is_refused_while_every_space_is_taken():
             "acquire(blocking=False) does not wait at all; acquire(timeout=0.05) does."
         )
         at_once = finishes_within(
-            PATIENCE,
+            timing.AT_ONCE,
             car_park.enter,
             timeout=0,
             explain=(
@@ -199,7 +202,7 @@ def test_a_car_is_refused_while_every_space_is_taken():
         )
         assert cars.let_go(0), "a parked car could not finish its visit after it was let go"
         got_in = finishes_within(
-            PATIENCE, car_park.enter, timeout=PATIENCE, explain=KEEPS_THE_SPACE
+            timing.AT_ONCE, car_park.enter, timeout=timing.AT_ONCE, explain=KEEPS_THE_SPACE
         )
         assert got_in is True, (
             f"a car left, so a space was free, but enter() returned {got_in!r}, not True. "
@@ -218,7 +221,7 @@ def test_a_waiting_car_gets_in_as_soon_as_one_leaves():
         cars.park_all()
         # The car park is full: enter() with no timeout waits at the gate.
         waiting_car = Call(car_park.enter, name="waiting-car")
-        waiting_car.thread.join(0.1)
+        waiting_car.thread.join(timing.GLIMPSE)  # a window: does it (wrongly) get in?
         if waiting_car.done and isinstance(waiting_car.error, NotImplementedError):
             raise waiting_car.error
         assert not waiting_car.done, (
@@ -229,7 +232,7 @@ def test_a_waiting_car_gets_in_as_soon_as_one_leaves():
         )
         assert cars.let_go(0), "a parked car could not finish its visit after it was let go"
         got_in = waiting_car.finish(
-            PATIENCE,
+            timing.AT_ONCE,
             "enter() of the car waiting at the gate",
             f"One car left the full car park, so a space was free. {KEEPS_THE_SPACE}",
         )
@@ -245,7 +248,7 @@ def test_a_waiting_car_gets_in_as_soon_as_one_leaves():
                 car_park.leave()  # a space for the waiting car, so that its thread ends
             except Exception:
                 pass
-            waiting_car.thread.join(PATIENCE)
+            waiting_car.thread.join(timing.AT_ONCE)
 
 
 def test_a_busy_day_serves_every_car_and_never_more_than_k_at_once():
@@ -260,7 +263,7 @@ def test_a_busy_day_serves_every_car_and_never_more_than_k_at_once():
     run_together(
         CARS,
         lambda _: car_park.visit(shop),
-        seconds=PATIENCE,
+        seconds=timing.AT_ONCE,
         name="car",
         explain=f"Cars are stuck at the gate of a car park of {SPACES} spaces. {KEEPS_THE_SPACE}",
     )
@@ -279,7 +282,7 @@ class FlatTyre(Exception):
 def test_visit_returns_the_errands_result_and_always_gives_the_space_back():
     car_park = parking.CarPark(1)
     shopping = ["shopping done"]
-    result = finishes_within(PATIENCE, car_park.visit, lambda: shopping, explain=KEEPS_THE_SPACE)
+    result = finishes_within(timing.AT_ONCE, car_park.visit, lambda: shopping, explain=KEEPS_THE_SPACE)
     assert result is shopping, (
         f"visit() should return what the errand returns (the very object); got {result!r}"
     )
@@ -288,7 +291,7 @@ def test_visit_returns_the_errands_result_and_always_gives_the_space_back():
         raise FlatTyre("the errand failed")
 
     try:
-        finishes_within(PATIENCE, car_park.visit, breaks_down, explain=KEEPS_THE_SPACE)
+        finishes_within(timing.AT_ONCE, car_park.visit, breaks_down, explain=KEEPS_THE_SPACE)
     except FlatTyre:
         pass
     else:
@@ -297,9 +300,9 @@ def test_visit_returns_the_errands_result_and_always_gives_the_space_back():
             "exception go on to the caller, who needs to know the errand failed"
         )
     again = object()
-    result = finishes_within(PATIENCE, car_park.visit, lambda: again, explain=KEEPS_THE_SPACE)
+    result = finishes_within(timing.AT_ONCE, car_park.visit, lambda: again, explain=KEEPS_THE_SPACE)
     assert result is again, f"visit() should return what the errand returns; got {result!r}"
-    assert finishes_within(PATIENCE, car_park.enter, timeout=0) is True, (
+    assert finishes_within(timing.AT_ONCE, car_park.enter, timeout=0) is True, (
         "after three visits to a car park of 1 space, the space should be free again: "
         f"enter(timeout=0) did not get it. {KEEPS_THE_SPACE}"
     )
@@ -330,17 +333,17 @@ def _expect_value_error(call, what):
 def test_leaving_more_often_than_entering_raises_value_error():
     car_park = parking.CarPark(2)
     _expect_value_error(car_park.leave, "leave() on a car park no car had entered")
-    assert finishes_within(PATIENCE, car_park.enter, timeout=PATIENCE) is True, (
+    assert finishes_within(timing.AT_ONCE, car_park.enter, timeout=timing.AT_ONCE) is True, (
         "enter() on an empty car park should take a space and return True"
     )
     car_park.leave()
     _expect_value_error(car_park.leave, "a second leave() after a single enter()")
     for space in (1, 2):
-        assert finishes_within(PATIENCE, car_park.enter, timeout=PATIENCE) is True, (
+        assert finishes_within(timing.AT_ONCE, car_park.enter, timeout=timing.AT_ONCE) is True, (
             f"a car park of 2 spaces, all free, refused car {space}"
         )
     third = finishes_within(
-        PATIENCE, car_park.enter, timeout=0.05, explain="enter(timeout=0.05) should give up"
+        timing.AT_ONCE, car_park.enter, timeout=0.05, explain="enter(timeout=0.05) should give up"
     )
     assert third is False, (
         f"after two refused leave() calls, a car park of 2 spaces let a third car in "
@@ -355,7 +358,7 @@ def test_each_car_park_admits_exactly_its_own_spaces():
     for car_park, spaces in ((small, 1), (big, SPACES)):
         for car in range(1, spaces + 1):
             got_in = finishes_within(
-                PATIENCE, car_park.enter, timeout=0,
+                timing.AT_ONCE, car_park.enter, timeout=0,
                 explain="enter(timeout=0) with a space free should take it at once",
             )  # fmt: skip
             assert got_in is True, (
@@ -371,7 +374,7 @@ def test_each_car_park_admits_exactly_its_own_spaces():
                 )
             )
         refused = finishes_within(
-            PATIENCE, car_park.enter, timeout=0,
+            timing.AT_ONCE, car_park.enter, timeout=0,
             explain="enter(timeout=0) on a full car park should return False at once",
         )  # fmt: skip
         assert refused is False, (
@@ -415,13 +418,13 @@ def test_a_delayed_call_runs_once_after_the_delay_in_its_own_thread():
         return parking.call_later(DELAY, reminder, "ticket", 42)
 
     asked_at = time.monotonic()
-    timer = finishes_within(PATIENCE, schedule, explain=RETURN_AT_ONCE)
+    timer = finishes_within(timing.AT_ONCE, schedule, explain=RETURN_AT_ONCE)
     assert isinstance(timer, threading.Thread) and hasattr(timer, "cancel"), (
         f"call_later() returned {timer!r}: return the started threading.Timer, so that "
         "the caller can cancel() it"
     )
     # The timer's thread makes the call and then ends: wait for that, then judge.
-    _join(timer, DELAY + PATIENCE)
+    _join(timer, DELAY + timing.AT_ONCE)
     if getattr(timer, "ident", 0) is None:
         why = "The timer was never started: a threading.Timer does nothing until start()."
     elif timer.is_alive():
@@ -429,7 +432,7 @@ def test_a_delayed_call_runs_once_after_the_delay_in_its_own_thread():
     else:
         why = "Its thread ended without making the call: see the exception it raised, below."
     assert called.is_set(), (
-        f"call_later({DELAY}, fn, ...) had not called fn after {DELAY + PATIENCE:g} s. {why}"
+        f"call_later({DELAY}, fn, ...) had not called fn after {DELAY + timing.AT_ONCE:g} s. {why}"
     )
     thread, called_at, args = calls[0]
     assert thread is not caller[0], (
@@ -448,8 +451,8 @@ def test_a_delayed_call_runs_once_after_the_delay_in_its_own_thread():
     )
     assert not timer.is_alive(), "the timer's thread was still alive after its call was done"
     assert len(calls) == 1, f"fn was called {len(calls)} times, not once"
-    finishes_within(PATIENCE, timer.cancel, explain="cancel() after the call was made should do nothing")
-    finishes_within(PATIENCE, timer.cancel, explain="a second cancel() should do nothing")
+    finishes_within(timing.AT_ONCE, timer.cancel, explain="cancel() after the call was made should do nothing")
+    finishes_within(timing.AT_ONCE, timer.cancel, explain="a second cancel() should do nothing")
     assert len(calls) == 1 and not timer.is_alive(), (
         f"cancel() after the call was made should change nothing; fn has now been called "
         f"{len(calls)} times"
@@ -459,26 +462,26 @@ def test_a_delayed_call_runs_once_after_the_delay_in_its_own_thread():
 def test_a_cancelled_call_never_runs_and_the_others_still_do():
     calls = []
     soon = finishes_within(
-        PATIENCE, parking.call_later, DELAY, calls.append, "soon", explain=RETURN_AT_ONCE
+        timing.AT_ONCE, parking.call_later, DELAY, calls.append, "soon", explain=RETURN_AT_ONCE
     )
     later = finishes_within(
-        PATIENCE, parking.call_later, FAR_OFF, calls.append, "later", explain=RETURN_AT_ONCE
+        timing.AT_ONCE, parking.call_later, FAR_OFF, calls.append, "later", explain=RETURN_AT_ONCE
     )
     assert isinstance(later, threading.Thread) and hasattr(later, "cancel"), (
         f"call_later() returned {later!r}: return the started threading.Timer"
     )
     later.cancel()  # FAR_OFF seconds before it is due
-    finishes_within(PATIENCE, later.cancel, explain="a second cancel() should do nothing")
+    finishes_within(timing.AT_ONCE, later.cancel, explain="a second cancel() should do nothing")
     # Wait for both timers' threads to end, then judge: once a thread has ended, what it
     # did not call it never will.
-    _join(later, PATIENCE)
-    _join(soon, DELAY + PATIENCE)
+    _join(later, timing.AT_ONCE)
+    _join(soon, DELAY + timing.AT_ONCE)
     assert "later" not in calls, (
-        f"call_later({FAR_OFF}, ...) was cancelled right away, yet its function ran "
+        f"call_later({FAR_OFF:g}, ...) was cancelled right away, yet its function ran "
         f"(calls so far: {calls}). A cancelled call must never run."
     )
     assert not later.is_alive(), (
-        f"cancel() was called long before the {FAR_OFF} s were up, but {PATIENCE:g} s "
+        f"cancel() was called long before the {FAR_OFF:g} s were up, but {timing.AT_ONCE:g} s "
         "later the timer's thread was still waiting: cancel() did not reach it, or it "
         "sleeps out the whole delay before it looks. A threading.Timer waits on an "
         "Event that cancel() sets, so it wakes, sees it was cancelled, and ends at once."
