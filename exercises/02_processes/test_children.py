@@ -8,6 +8,7 @@ Each job also refuses to run in the test's own process: called there, it raises.
 """
 
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.process
 import os
 import queue
@@ -75,6 +76,7 @@ def test_an_exit_code_says_how_a_child_ended():
         (-signal.SIGKILL, False, signal.SIGKILL),
         (-signal.SIGTERM, False, signal.SIGTERM),
         (-signal.SIGSEGV, False, signal.SIGSEGV),
+        (-signal.SIGHUP, False, signal.SIGHUP),  # -1: the smallest signal number
         (None, False, None),
     ]
     wrong = []
@@ -195,12 +197,22 @@ def test_all_children_are_started_before_any_is_waited_for():
     barrier = multiprocessing.Barrier(2)  # each child waits here, up to `wait`, for the other
     replies_queue = multiprocessing.Queue()
     try:
-        reports = children.run_children(
+        reports, _ = watched(
+            children.run_children,
             {
                 "left": (probe.meet, (me, barrier, wait, replies_queue)),
                 "right": (probe.meet, (me, barrier, wait, replies_queue)),
             },
             2 * wait,
+            children_count=2,
+            what="run_children(two children that wait for each other)",
+            on_stuck=barrier.abort,  # the waiting child gives up (exit code 3), and so on
+            explain=(
+                "run_children started one child and is waiting for it before it starts the "
+                "other; but the two children wait for each other, so the first can never end "
+                "on its own. Starting and joining each in turn runs them one after another: "
+                "start every child first, then wait for them."
+            ),
         )
         codes = {name: report.exitcode for name, report in reports.items()}
         # Only for the report: what the children did, and when (they ended, so it is there).
@@ -238,15 +250,27 @@ def test_each_exit_code_says_how_the_child_ended():
         except BaseException as exc:  # handed to the test below
             outcome["error"] = exc
 
+    calls = []  # when each Process.start() was called (watching multiprocessing, not your module)
+    original_start = multiprocessing.process.BaseProcess.start
+
+    def start(process):
+        calls.append(time.monotonic())
+        original_start(process)
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(multiprocessing.process.BaseProcess, "start", start)
     caller = threading.Thread(target=call_run_children, name="calling run_children", daemon=True)
     caller.start()
     try:
         arrived = []
         deadline = time.monotonic() + patience()
         while caller.is_alive() and len(arrived) < len(jobs) and time.monotonic() < deadline:
+            if calls and len(calls) < len(jobs) and time.monotonic() - calls[-1] > SOON:
+                break  # it waits for a child before it starts the next: the rest come later
             arrived += replies(started, 1, 0.05)
         returned_early = not caller.is_alive()  # go is not set: no child can have ended yet
     finally:
+        patch.undo()
         go.set()
         caller.join(2 * patience())
         started.close()
@@ -269,35 +293,73 @@ def test_each_exit_code_says_how_the_child_ended():
         raise AssertionError(f"each child's exit code should say how it ended:\n{rows}\n{EXIT_CODES}")
 
 
-def run_watched(jobs, timeout, grace, explain):
-    """children.run_children(jobs, timeout), watched from outside; returns (reports, waited).
+def ended(process):
+    """Has this started child ended? Asks its sentinel, which does not reap it."""
+    try:
+        return bool(multiprocessing.connection.wait([process.sentinel], 0))
+    except (ValueError, OSError):  # closed by process.close(): it had ended
+        return True
 
-    `waited` is how long it ran after the last child's start() returned: a slow start (a
-    fresh forkserver, spawn on a loaded machine) does not count against it. If it is still
-    running `timeout + grace` seconds after that, it is stuck: the test fails at once with
-    where. (Starting may itself take up to patience().)
+
+def watched(fn, *args, children_count=1, after_starts=None, after_ends=2.0, what="", explain="", on_stuck=None):
+    """fn(*args) in a helper thread, watched from outside; returns (value, waited).
+
+    `waited` is how long the call ran after the last child's start() returned: a slow start
+    (a fresh forkserver, spawn on a loaded machine) does not count against it. The call is
+    stuck, and the test fails at once with where, if it is still running `after_starts`
+    seconds after the last of `children_count` children started, or `after_ends` seconds
+    after every child it started has ended (there is nothing left to wait for). It is stuck
+    too if it starts no child within SOON seconds, or waits that long after starting one
+    child before it starts the next: a right answer starts them all at once. Starting may
+    itself take up to patience(). `on_stuck`, if given, is called first: it may free the
+    call (which then returns as usual, and leaves nothing behind).
     """
-    starts = []
+    started = []  # (process, when its start() returned)
+    calls = []  # every start() called, returned or not (a fresh forkserver takes a while)
     original = multiprocessing.process.BaseProcess.start
 
     def start(process):  # watches multiprocessing itself, not your module
+        calls.append(process)
         original(process)
-        starts.append(time.monotonic())
+        started.append((process, time.monotonic()))
 
     began = time.monotonic()
+    all_ended_at = None
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(multiprocessing.process.BaseProcess, "start", start)
-        running = Call(children.run_children, jobs, timeout, name="calling run_children")
+        running = Call(fn, *args, name=f"calling {what.split('(')[0] or fn.__name__}")
         while not running.done:
             now = time.monotonic()
-            all_started = len(starts) >= len(jobs)
-            if all_started and now - starts[-1] > timeout + grace:
+            if not calls and now - began > SOON:
+                break  # no child at all: a right answer starts its children at once
+            if 0 < len(started) < children_count and len(calls) == len(started):
+                if now - started[-1][1] > SOON:
+                    break  # it waits for one child before it starts the next
+            last_start = started[-1][1] if len(started) >= children_count else None
+            if last_start is not None and after_starts is not None and now - last_start > after_starts:
                 break
-            if now - began > patience() + timeout + grace:
+            if started and all(ended(p) for p, _ in started):
+                all_ended_at = all_ended_at or now
+                if now - all_ended_at > after_ends:
+                    break
+            else:
+                all_ended_at = None
+            if now - began > patience() + (after_starts or 0) + after_ends:
                 break
             running.thread.join(0.01)
-    reports = running.finish(0.5, f"run_children(..., timeout={timeout})", explain)
-    return reports, time.monotonic() - (starts[-1] if starts else began)
+    if not running.done and on_stuck is not None:
+        on_stuck()
+        running.thread.join(SOON)
+    value = running.finish(0.5, what, explain)
+    return value, time.monotonic() - (started[-1][1] if started else began)
+
+
+def run_watched(jobs, timeout, grace, explain):
+    """children.run_children(jobs, timeout), watched (see watched()); returns (reports, waited)."""
+    return watched(
+        children.run_children, jobs, timeout, children_count=len(jobs), after_starts=timeout + grace,
+        what=f"run_children(..., timeout={timeout})", explain=explain,
+    )  # fmt: skip
 
 
 def gone(pid):
@@ -431,13 +493,11 @@ def test_a_childs_change_to_a_global_stays_in_the_child():
     before = children.COUNTER
     children.COUNTER = 100  # this process's copy
     try:
-        bumped = finishes_within(
-            patience(),
-            children.bump_in_child,
-            5,
-            patience(),
-            explain="bump_in_child did not return: wait for the child and its reply with timeouts.",
-        )
+        bumped, _ = watched(
+            children.bump_in_child, 5, patience(), what="bump_in_child(5, ...)",
+            explain="bump_in_child did not return, and its child has ended: wait for the "
+            "child, then take its reply, each with a timeout.",
+        )  # fmt: skip
         after = children.COUNTER
     finally:
         children.COUNTER = before
@@ -485,14 +545,33 @@ def test_a_child_that_fails_is_seen_through_its_exit_code():
         f"bump_counter(-1, report) raised, but first it put {sent} on the queue and changed "
         f"COUNTER from {before} to {after}: check times before you add or report anything"
     )
+    # The exact limit: 0 is not negative. It adds nothing, and reports.
+    report = multiprocessing.Queue()
+    try:
+        try:
+            children.bump_counter(0, report)
+        except ValueError as exc:
+            pytest.fail(
+                f"bump_counter(0, report) raised ValueError({exc}): only a negative count is "
+                "refused, and 0 is not negative (it adds nothing)",
+                pytrace=False,
+            )
+        sent = replies(report, 1, SOON)
+    finally:
+        report.close()
+        children.COUNTER = before
+    assert sent == [(os.getpid(), before)], (
+        f"bump_counter(0, report), run in this process with COUNTER at {before}, put {sent} "
+        f"on the queue; expected [({os.getpid()}, {before})]: its pid and COUNTER"
+    )
 
     reply_timeout = 2 * patience()
     try:
-        bumped = finishes_within(
-            patience(),
+        bumped, _ = watched(
             children.bump_in_child,
             -1,
             reply_timeout,
+            what=f"bump_in_child(-1, {reply_timeout:g})",
             explain=(
                 "bump_counter(-1, ...) raised ValueError in the child, which then exited with "
                 "code 1 and will never reply, and bump_in_child is still waiting for the "

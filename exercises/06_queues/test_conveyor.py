@@ -12,8 +12,10 @@ helper threads that the tests give up on in time, saying where they were stuck.
 
 import contextlib
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.process
 import multiprocessing.queues
+import os
 import queue
 import threading
 import time
@@ -114,8 +116,13 @@ def thread_queues_in(process):
     return [type(q).__name__ for q in handed if isinstance(q, (queue.Queue, queue.SimpleQueue))]
 
 
+def is_consumer(process):
+    """Does this process run consume (as its target, or as a Process subclass named so)?"""
+    return "consum" in getattr(process, "_kata_runs", "").lower()
+
+
 @contextlib.contextmanager
-def watching_starts():
+def watching_starts(kill_consumers=False):
     """Every process started meanwhile, in order (see the fixtures below)."""
     processes, queues = [], []
     original_start = multiprocessing.process.BaseProcess.start
@@ -127,6 +134,8 @@ def watching_starts():
         self._kata_runs = getattr(getattr(self, "_target", None), "__name__", type(self).__name__)
         self._kata_thread_queues = thread_queues_in(self)
         original_start(self)
+        if kill_consumers and is_consumer(self):
+            self.kill()  # SIGKILL: a consumer that dies (say, the OOM killer) as it starts
         self._kata_started = time.monotonic()
 
     def init(self, *args, **kwargs):
@@ -153,11 +162,28 @@ def watching_starts():
 
 
 @pytest.fixture
+def consumers_killed():
+    """Like started, but every consumer is killed (SIGKILL) as soon as it has started:
+    nobody takes from the items queue, and no STOP ever reaches the results queue."""
+    with watching_starts(kill_consumers=True) as processes:
+        yield processes
+
+
+@pytest.fixture
 def started():
     """Every process started during the test, in order. At the end, any still running is
     stopped, and no queue made here may keep the test run from exiting."""
     with watching_starts() as processes:
         yield processes
+
+
+def gone(pid):
+    """True once no process, not even a zombie waiting to be reaped, has this pid."""
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the pid exists
+    except ProcessLookupError:
+        return True
+    return False
 
 
 def how_it_ended(process):
@@ -227,12 +253,16 @@ def diagnose(processes, explain):
 
 
 def run(count, producers, consumers, batch, timeout, started, explain):
-    """run_conveyor(...) in a helper thread; a failure shows how each of its processes ended."""
+    """run_conveyor(...) in a helper thread; a failure shows how each of its processes ended.
+
+    producers, consumers or batch None: not passed, so run_conveyor uses its default.
+    """
+    given = {"producers": producers, "consumers": consumers, "batch": batch}
+    kwargs = {name: value for name, value in given.items() if value is not None}
+    producers, consumers, batch = (2 if producers is None else producers), (
+        2 if consumers is None else consumers), (100 if batch is None else batch)
     try:
-        return finishes_within(
-            timeout + 3.0, conveyor.run_conveyor, count, producers, consumers, batch, timeout,
-            explain=explain,
-        )  # fmt: skip
+        return watch_run(count, timeout, kwargs, started, explain)
     except pytest.fail.Exception as stuck:
         lesson = diagnose(started, explain)
         report = f"{stuck}\n{process_table(started)}" + ("" if lesson == explain else f"\n{lesson}")
@@ -251,6 +281,59 @@ def run(count, producers, consumers, batch, timeout, started, explain):
             + diagnose(started, explain)
         )
     pytest.fail(report, pytrace=False)  # out of the except: one report, not two
+
+
+def ended(process):
+    """Has this started process ended? Asks its sentinel, which does not reap it."""
+    try:
+        return bool(multiprocessing.connection.wait([process.sentinel], 0))
+    except (ValueError, OSError):  # closed by process.close(): it had ended
+        return True
+
+
+def watch_run(count, timeout, kwargs, started, explain):
+    """run_conveyor(count, timeout=timeout, **kwargs) in a helper thread, watched.
+
+    It is stuck, and the test fails at once with where, when it has not returned after
+    `timeout` + 3 s, or when what it waits for can no longer come (a right answer is done
+    within moments of each of these):
+    - it has started no process 2 s after the call;
+    - producers have run for 2 s and no consumer was ever started (the consumers start
+      with the producers, before any wait);
+    - every producer ended 2 s ago: then the STOPs go out, the consumers end, and it returns;
+    - every consumer ended 2 s ago and a producer still runs: nobody takes what it puts.
+    """
+    began = time.monotonic()
+    running = Call(conveyor.run_conveyor, count, timeout=timeout, name="calling run_conveyor", **kwargs)
+    since = {}  # when each condition was first seen to hold
+
+    def held(name, condition, seconds):
+        if not condition:
+            since.pop(name, None)
+            return False
+        return now - since.setdefault(name, now) > seconds
+
+    while not running.done:
+        now = time.monotonic()
+        ready = [p for p in started if getattr(p, "_kata_started", None) is not None]
+        makers = [p for p in ready if "produc" in p._kata_runs.lower()]
+        takers = [p for p in ready if is_consumer(p)]
+        stuck = (
+            held("no process", not started, 2.0)
+            or held("no consumer", makers and not any(is_consumer(p) for p in started), 2.0)
+            or held("producers ended", makers and takers and all(ended(p) for p in makers), 2.0)
+            or held(
+                "consumers ended",
+                makers and takers and all(ended(p) for p in takers) and not all(ended(p) for p in makers),
+                2.0,
+            )
+            or held("all ended", ready and all(ended(p) for p in ready), 2.0)
+            or now - began > timeout + 3.0
+        )
+        if stuck:
+            break
+        running.thread.join(0.01)
+    return running.finish(0.5, f"run_conveyor({count}, ..., timeout={timeout})", explain)
 
 
 def what_went_wrong(received, count):
@@ -274,17 +357,17 @@ def what_went_wrong(received, count):
 
 def test_produce_puts_its_numbers_in_batches_in_order(new_queue):
     items = new_queue()
-    finishes_within(SOON, conveyor.produce, items, 5, 250, 100)
+    finishes_within(SOON, conveyor.produce, items, 5, 250)  # batch: the default, 100
     batches = [take(items) for _ in range(3)]
     assert "nothing" not in batches, (
-        f"produce(items, first=5, count=250, batch=100) should put 3 batches (100, 100 "
+        f"produce(items, first=5, count=250) should put 3 batches of its default size, 100 (100, 100 "
         f"and 50 numbers); within {SOON:g} s the test could take only "
         f"{batches.index('nothing')}: {batches}"
     )
     sizes = [len(b) for b in batches]
     numbers = [n for b in batches for n in b]
     assert sizes == [100, 100, 50] and numbers == list(range(5, 255)), (
-        f"produce(items, first=5, count=250, batch=100) put batches of sizes {sizes} holding "
+        f"produce(items, first=5, count=250) (batch: the default, 100) put batches of sizes {sizes} holding "
         f"{numbers[:4]} ... {numbers[-3:]}; expected 5, 6, ... 254, in order, as batches of "
         "100, 100 and 50. One put per batch, not per number: each put costs a pickle, a lock "
         "and a write into a pipe, and batching pays that once for a hundred numbers."
@@ -457,10 +540,15 @@ def test_a_waiting_consumer_neither_spins_nor_gives_up(new_queue):
 
 def test_run_conveyor_moves_10000_numbers_with_2_producers_and_2_consumers(started):
     count = 10_000
-    received = run(count, 2, 2, 100, patience(), started, SENTINELS)
-    assert len(started) == 4, (
-        f"run_conveyor(10000, producers=2, consumers=2) started {len(started)} processes; "
-        "expected 4: 2 running produce and 2 running consume, each in a process of its own. "
+    received = run(count, None, None, None, patience(), started, SENTINELS)  # the defaults
+    # Before anything here asks about them (which would reap them): each process must have
+    # been joined, so that nothing of it is left, not even a zombie in the process table.
+    not_reaped = [p.name for p in started if p.pid is not None and not gone(p.pid)]
+    makers = [p for p in started if getattr(p, "_kata_runs", "") == "produce"]
+    assert len(started) == 4 and len(makers) in (0, 2), (
+        f"run_conveyor(10000), with its defaults (producers=2, consumers=2), started "
+        f"{len(started)} processes ({len(makers)} running produce); expected 4: 2 running "
+        "produce and 2 running consume, each in a process of its own. "
         f"{process_table(started)}"
     )
     wrong = what_went_wrong(received, count)
@@ -476,6 +564,11 @@ def test_run_conveyor_moves_10000_numbers_with_2_producers_and_2_consumers(start
         f"received; it returned a {type(received).__name__}"
     )
     unfinished = [p for p in started if p.exitcode != 0]
+    assert not not_reaped, (
+        f"run_conveyor returned with {not_reaped} not joined: still running, or ended and "
+        "left in the process table (a zombie) because nobody waited for it. Join every "
+        f"consumer (after reading all results) before you return.\n{process_table(started)}"
+    )
     assert not unfinished, (
         "every number came back, but not every process ended on its own with exit code 0 "
         "before run_conveyor returned: a consumer ends when it takes its STOP, and the "
@@ -512,17 +605,32 @@ def test_run_conveyor_gives_up_in_time_and_leaves_nothing_running(started):
     # all its waits: the producers never finish, and neither do the consumers.
     for timeout in (0.6, 0):
         del started[:]
-        gives_up_in_time(timeout, started)
+        gives_up_in_time(1_000_000, 1, timeout, started, "cannot finish in time")
 
 
-def gives_up_in_time(timeout, started):
-    count, producers, consumers = 1_000_000, 3, 2
+def test_run_conveyor_gives_up_when_no_consumer_takes_anything(consumers_killed):
+    # Both consumers die as they start. 300 numbers in 3 batches fit in the items queue:
+    # the producers end, and no STOP ever comes back. 602 numbers make 8 batches: the
+    # producers can end, and a bounded items queue may have no room left for the STOPs.
+    # A million one by one do not fit: the items queue fills up, and nobody makes room.
+    for count, batch in ((300, 100), (602, 100), (1_000_000, 1)):
+        del consumers_killed[:]
+        gives_up_in_time(count, batch, 0.6, consumers_killed, "has no consumer left")
+    assert any(is_consumer(p) for p in consumers_killed), (
+        "none of the processes run_conveyor started runs consume (as its target, or as a "
+        f"Process subclass named after it).\n{process_table(consumers_killed)}"
+    )
+
+
+def gives_up_in_time(count, batch, timeout, started, situation):
+    producers, consumers = 3, 2
     began = time.monotonic()
     lesson = (
-        f"run_conveyor({count:_}, producers={producers}, consumers={consumers}, batch=1, "
-        f"timeout={timeout}) cannot finish in {timeout} s. When a get(timeout=...) on the "
-        "results raises queue.Empty, or a join(timeout) returns with the process still "
-        "alive, time is up: terminate() and join() every process still running and raise "
+        f"run_conveyor({count:_}, producers={producers}, consumers={consumers}, "
+        f"batch={batch}, timeout={timeout}) {situation}. When a get(timeout=...) on the "
+        "results raises queue.Empty, a put(timeout=...) of a STOP raises queue.Full, or a "
+        "join(timeout) returns with the process still alive, time is up: terminate() and "
+        "join() every process still running and raise "
         "TimeoutError. Catching queue.Empty to ask again forever is a loop that never ends. "
         "And check the deadline before every get, not only when one times out: while "
         "results keep coming, no get ever does."
@@ -536,7 +644,7 @@ def gives_up_in_time(timeout, started):
     # Watched from outside: once every process has started, a right answer raises within
     # its timeout and a moment to stop them; a wrong one is stuck, and fails at once.
     running = Call(
-        conveyor.run_conveyor, count, producers, consumers, 1, timeout, name="calling run_conveyor"
+        conveyor.run_conveyor, count, producers, consumers, batch, timeout, name="calling run_conveyor"
     )
     while not running.done:
         starts = [getattr(p, "_kata_started", None) for p in started]
@@ -550,12 +658,13 @@ def gives_up_in_time(timeout, started):
         outcome = running.finish(0.5, f"run_conveyor(..., timeout={timeout})", lesson)
     except TimeoutError:
         outcome = None
-    except (queue.Empty, pytest.fail.Exception) as exc:
+    except (queue.Empty, queue.Full, pytest.fail.Exception) as exc:
         outcome = exc
     ended = time.monotonic()
-    if isinstance(outcome, queue.Empty):  # reported out of the except: one report, not two
+    if isinstance(outcome, (queue.Empty, queue.Full)):  # reported out of the except: one report
         pytest.fail(
-            "run_conveyor let queue.Empty out. To its caller that means nothing: say what "
+            f"run_conveyor({count:_}, ..., timeout={timeout}), which {situation}, let "
+            f"queue.{type(outcome).__name__} out. To its caller that means nothing: say what "
             "did not finish, as a TimeoutError, after stopping every process.\n"
             + process_table(started),
             pytrace=False,
@@ -587,8 +696,8 @@ def gives_up_in_time(timeout, started):
             "get(timeout=left)); do not give up at the first process still running"
         )
     assert after_starts < (2 * timeout if timeout else 1.0), (
-        f"run_conveyor(..., timeout={timeout}), whose {producers + consumers} processes "
-        f"could not finish in time, raised TimeoutError {after_starts:.2f} s after it had "
+        f"run_conveyor({count:_}, ..., timeout={timeout}), which {situation}, raised "
+        f"TimeoutError {after_starts:.2f} s after it had "
         f"started the last one: one deadline for all its waits ends at {timeout} s (and a "
         "moment to stop them). Take one deadline at the start (deadline = "
         "time.monotonic() + timeout) and give every join and every get only what is left "

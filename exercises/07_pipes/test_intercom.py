@@ -11,6 +11,7 @@ one-way pipe.
 """
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import sys
@@ -663,11 +664,39 @@ GONE_MID_REQUEST = (
 )
 
 
+def ask_a_dying_server(com, request, explain, kill=None):
+    """com.ask(request, timeout=START) in a helper thread: (what it returned, what it raised).
+
+    kill, if given, is called once ask() waits for the reply (or after SOON s). Once the
+    server's process has ended, ask() has nothing left to wait for: if it has not returned
+    SOON seconds later, it is stuck, and the test fails at once with where (it does not
+    wait out the START-second timeout).
+    """
+    asking = Call(com.ask, request, timeout=START, name="calling ask")
+    began = time.monotonic()
+    names = ("poll", "_poll", "wait", "recv", "_recv_bytes", "_recv", "recv_bytes")
+    if kill is not None:
+        while not asking.done and not waiting_in(asking.thread, names) and time.monotonic() - began < SOON:
+            asking.thread.join(0.005)
+        kill()
+    gone_at = None
+    while not asking.done and time.monotonic() - began < START + SOON:
+        if gone_at is None and multiprocessing.connection.wait([com.process.sentinel], 0):
+            gone_at = time.monotonic()
+        if gone_at is not None and time.monotonic() - gone_at > SOON:
+            break
+        asking.thread.join(0.01)
+    try:
+        return asking.finish(0.5, f"ask({request!r}) to a server that has died", explain), None
+    except Exception as exc:  # a failing test's own Failed is a BaseException: not caught
+        return None, exc
+
+
 def test_ask_raises_eoferror_when_the_server_dies_mid_request(new_intercom):
     # The server dies after it has read the request: the pipe's EOF.
     com = new_intercom()
     assert ask(com, "ready?", patience=START) == "1: READY?"
-    answer, error = outcome_of(SOON + START, com.ask, Fatal(com.process.pid), timeout=START, explain=(
+    answer, error = ask_a_dying_server(com, Fatal(com.process.pid), (
         "the server died as it read this request, and ask() is still waiting: poll() "
         "returns as soon as the other end is closed, and recv() then raises EOFError."
     ))  # fmt: skip
@@ -688,24 +717,12 @@ def test_ask_raises_eoferror_when_the_server_dies_mid_request(new_intercom):
     assert ask(com, "ready?", patience=START) == "1: READY?"
     server = psutil.Process(com.process.pid)
     server.suspend()
-    asking = Call(com.ask, "hello?", timeout=START, name="calling ask")
-    began = time.monotonic()
-    names = ("poll", "_poll", "wait", "recv", "_recv_bytes", "_recv", "recv_bytes")
-    while not asking.done and not waiting_in(asking.thread, names) and time.monotonic() - began < SOON:
-        asking.thread.join(0.005)
-    server.kill()
-    com.process.join(SOON)
-    try:
-        answer = asking.finish(SOON, "ask() to a server that died with the request unread", (
-            "the server was killed with the request unread, and ask() is still waiting: "
-            "poll() returns as soon as the other end is closed."
-        ))  # fmt: skip
-    except EOFError:
+    answer, error = ask_a_dying_server(com, "hello?", (
+        "the server was killed with the request unread, and ask() is still waiting: "
+        "poll() returns as soon as the other end is closed."
+    ), kill=server.kill)  # fmt: skip
+    if isinstance(error, EOFError):
         return
-    except Exception as exc:
-        error = exc
-    else:
-        error = None
     if error is None:
         pytest.fail(f"ask() returned {answer!r}, but the server was killed before it read the request", pytrace=False)
     if isinstance(error, TimeoutError):

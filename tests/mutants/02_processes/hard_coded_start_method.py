@@ -4,7 +4,10 @@ child starts with (a copy of the parent, or a fresh import) is then not what the
 asked for; queues and locks made by the caller, in the program's context, cannot even be
 handed to its children; and code written for fork breaks on macOS and Windows.
 
-Caught by: test_each_job_runs_in_a_child_process_of_its_own, test_a_childs_change_to_a_global_stays_in_the_child
+(Under fork, test_each_job_runs_in_a_child_process_of_its_own catches it too: a queue made
+in the fork context cannot be handed to a spawned child. Under spawn the forked children
+take the spawn context's queue without complaint, so only the global tells.)
+Caught by: test_a_childs_change_to_a_global_stays_in_the_child
 Says: Use multiprocessing.Process (the start method the program chose)
 """
 
