@@ -85,7 +85,7 @@ __all__ = [
     "many_clients_at_once", "large_message_slow_reader", "reset_does_not_disturb",
     "clients_that_leave_are_closed", "one_thread_serves", "idle_burns_no_cpu",
     "urgent_data_does_not_disturb", "stop_closes_every_socket", "half_close_gets_whole_echo",
-    "stop_at_once_and_twice",
+    "stop_at_once_and_twice", "stays_idle", "stop_before_serving",
 ]  # fmt: skip
 
 
@@ -537,7 +537,7 @@ def many_clients_at_once(
 
 
 def large_message_slow_reader(
-    handle: Handle, opened: list, *, size: int = 1 << 20, hint: str = ""
+    handle: Handle, opened: list, *, size: int = 1 << 20, hint: str = "", then_idle: bool = True
 ) -> None:
     """A client with a small receive buffer sends `size` bytes, then reads the echo slowly.
 
@@ -547,6 +547,9 @@ def large_message_slow_reader(
     takes only part of what it is given, again and again. (A server that stops reading
     while output is pending is right too: then the sender stalls, and the reader starts
     after a moment.)
+
+    With `then_idle`, the server must then sleep (``stays_idle``): a client that needed
+    partial sends, and whose echo is all sent, is watched for reading only again.
     """
     message = bytes(range(256)) * (size // 256)
     size = len(message)
@@ -591,6 +594,20 @@ def large_message_slow_reader(
                 "Once a client's pending output is all sent, it is an ordinary client "
                 "again: watch it for reading only, and keep it open.",
             )  # fmt: skip
+            if then_idle:  # every client quiet now: nothing may stay watched for writing
+                stays_idle(
+                    handle,
+                    after=(
+                        f"a client got its {label} echo back through many partial sends, "
+                        "and was echoed once more"
+                    ),
+                    lesson=(
+                        "A socket is writable almost always: once a client's pending output "
+                        "is all sent, stop asking whether it is writable (out of select's "
+                        "write list; modify() back to EVENT_READ), or every wait returns at "
+                        f"once, for ever. {hint}"
+                    ),
+                )  # fmt: skip
     finally:
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)  # ends the sender, if it still runs
@@ -956,6 +973,20 @@ def _fail_if_spinning(
         )
 
 
+def stays_idle(handle: Handle, *, after: str, lesson: str = "", window: float = timing.WATCH) -> None:
+    """Every client is quiet now (`after` says what came before): the serving thread does
+    not spin over `window` seconds (under IDLE_SHARE of a core, fewer than SPINNING_RATE
+    wake-ups a second; a shorter look when it plainly sleeps). `lesson` says why it might.
+    """
+    used, elapsed, woke = _idle_window(handle, window, may_end_early=True)
+    _fail_if_spinning(
+        used, elapsed, woke,
+        situation=f"{after}; then, with every client quiet, the serving thread",
+        first=f"{after}; all quiet",
+        lesson=f"An idle server should sleep until a socket is ready. {lesson}",
+    )  # fmt: skip
+
+
 def urgent_data_does_not_disturb(
     handle: Handle, opened: list, *, window: float = 0.2, hint: str = ""
 ) -> None:
@@ -989,6 +1020,49 @@ def urgent_data_does_not_disturb(
     )  # fmt: skip
 
 
+# Sockets made while a stop test watches, held (strongly) so that only a close() closes
+# them: a server that lets go of a socket without closing it leaves it open here, where
+# the garbage collector would have closed it for it. Filled by an audit hook
+# ("socket.__new__": socket(), accept(), socketpair(), create_connection(), dup()).
+_kept_sockets: list | None = None
+_audit_hook_added = False
+
+
+def _keep_new_sockets(event: str, args) -> None:
+    if event == "socket.__new__":
+        kept = _kept_sockets
+        if kept is not None:
+            kept.append(args[0])
+
+
+@contextlib.contextmanager
+def _holding_new_sockets():
+    """Yield a list that receives every socket object made meanwhile, in any thread."""
+    global _kept_sockets, _audit_hook_added
+    import sys
+
+    if not _audit_hook_added:
+        sys.addaudithook(_keep_new_sockets)  # for the process's life: it costs one test
+        _audit_hook_added = True
+    kept: list = []
+    _kept_sockets = kept
+    try:
+        yield kept
+    finally:
+        _kept_sockets = None
+
+
+def _what_socket(sock, address) -> str:
+    """'a client connection' / 'the listening socket' / 'a socketpair end' / ..., for a message."""
+    if sock.family == getattr(socket, "AF_UNIX", None):
+        return "a socketpair end (the wake-up pair?)"
+    try:
+        sock.getpeername()
+    except OSError:
+        return "the listening socket" if sock.getsockname()[:2] == tuple(address) else "a socket"
+    return "a client's connection (accepted)"
+
+
 def stop_closes_every_socket(
     make_server, *, stop_hint: str = STOP_HINT, lesson: Lesson = None, hint: str = ""
 ) -> None:
@@ -996,14 +1070,43 @@ def stop_closes_every_socket(
 
     `make_server` builds the server (it is built here, so that its sockets are counted).
     `hint` says how this exercise closes everything on the way out of serve_forever.
+
+    Every socket the server makes is held by the test meanwhile, as anything else in a
+    program may hold it: by the time serve_forever returns, the server must have closed
+    each one itself (a socket it merely lets go of would be closed only by the garbage
+    collector, whenever that comes, and its client would wait until then). Each client
+    then sees the end of its connection.
     """
-    with clients() as opened:
+    with clients() as opened, _holding_new_sockets() as made:
         baseline = open_descriptors()
-        with running(make_server(), stop_hint=stop_hint, lesson=lesson) as handle:
-            socks = [connect(handle, opened) for _ in range(5)]
-            for sock in socks:
-                echo(handle, sock, b"still here", "a client spoke")
-        # running() has called stop() and seen serve_forever return.
+        handle = None
+        try:
+            with running(make_server(), stop_hint=stop_hint, lesson=lesson) as handle:
+                socks = [connect(handle, opened) for _ in range(5)]
+                for sock in socks:
+                    echo(handle, sock, b"still here", "a client spoke")
+            # running() has called stop() and seen serve_forever return.
+            ours = {id(sock) for sock in opened}
+            still_open = [s for s in made if id(s) not in ours and s.fileno() != -1]
+            if still_open:
+                kinds = [_what_socket(s, handle.address) for s in still_open]
+                listed = ", ".join(f"{kinds.count(k)} x {k}" for k in dict.fromkeys(kinds))
+                pytest.fail(
+                    f"serve_forever returned after stop(), but the server left {len(still_open)} "
+                    f"sockets it made open: {listed}. Only close() closes a socket for "
+                    "sure: one the server merely lets go of is left to the garbage "
+                    "collector (CPython closes it when its last reference goes, with a "
+                    "ResourceWarning, 'unclosed socket'), and anything still holding it (a "
+                    "traceback, a list, this test) keeps it open, so its client waits for an "
+                    f"end that does not come. Close every socket yourself on the way out. {hint}",
+                    pytrace=False,
+                )
+        finally:
+            if handle is not None and not handle.thread.is_alive():
+                mine = {id(sock) for sock in opened}
+                for sock in made:
+                    if id(sock) not in mine and sock.fileno() != -1:
+                        sock.close()  # what a wrong server left open
         left = open_descriptors() - baseline - len(socks)
         if left > 0:
             pytest.fail(
@@ -1024,6 +1127,60 @@ def stop_closes_every_socket(
                     f"closed. {hint}",
                     pytrace=False,
                 )
+
+
+def stop_before_serving(make_server, *, stop_hint: str = STOP_HINT, hint: str = "") -> None:
+    """stop() called before serve_forever: serve_forever, called after it, returns at
+    once (the stop is not lost), raises nothing and leaves no descriptor open.
+
+    `make_server` builds the server (here, so that its sockets are counted).
+    """
+    baseline = open_descriptors()
+    server = make_server()
+    try:
+        server.stop()  # nobody serves yet
+    except NotImplementedError:
+        raise
+    except Exception as exc:
+        pytest.fail(
+            f"stop() was called on a new server before serve_forever, and raised {exc!r}. "
+            "The wake-up pair exists from the constructor on, so stop() can write its byte "
+            f"at any time; serve_forever finds it when it first looks. {stop_hint}",
+            pytrace=False,
+        )
+    handle = Handle(server)
+    handle.thread.start()
+    handle.thread.join(STOP_WITHIN)
+    if handle.thread.is_alive():
+        with contextlib.suppress(Exception):
+            server.stop()  # again, now that it waits: lets the thread end
+        handle.thread.join(0.2)
+        if handle.thread.is_alive():
+            _nudge(handle)
+            guard.excuse(handle.thread)
+        pytest.fail(
+            f"stop() was called before serve_forever; then serve_forever was called, and "
+            f"{STOP_WITHIN:g} s later it had not returned: the stop was lost. A stop() that "
+            "comes before the loop first waits must still end it: the byte written to the "
+            "socketpair stays there until the loop looks, so do not empty (or replace) the "
+            "pair when serve_forever starts, and do not reset a stop flag there. "
+            f"{stop_hint}",
+            pytrace=False,
+        )
+    if handle.error is not None:
+        if isinstance(handle.error, NotImplementedError):
+            raise handle.error
+        pytest.fail(
+            "stop() was called before serve_forever; then serve_forever raised "
+            f"{type(handle.error).__name__}: {handle.error}. {hint}",
+            pytrace=False,
+        )
+    if not wait_until(lambda: open_descriptors() <= baseline):
+        pytest.fail(
+            "stop() came before serve_forever, which then returned, but the server left "
+            f"{open_descriptors() - baseline} descriptors open. {hint}",
+            pytrace=False,
+        )
 
 
 def stop_at_once_and_twice(make_server, *, stop_hint: str = STOP_HINT, hint: str = "") -> None:

@@ -190,3 +190,4 @@ def test_stop_ends_serve_forever_and_closes_every_socket():
         echoplex.EchoServer, stop_hint=STOP_HINT, lesson=lesson, hint=CLOSE_HINT
     )
     echo.stop_at_once_and_twice(echoplex.EchoServer, stop_hint=STOP_HINT, hint=CLOSE_HINT)
+    echo.stop_before_serving(echoplex.EchoServer, stop_hint=STOP_HINT, hint=CLOSE_HINT)

@@ -207,3 +207,4 @@ def test_stop_ends_serve_forever_and_closes_every_socket():
         epollserver.EchoServer, stop_hint=STOP_HINT, lesson=lesson, hint=CLOSE_HINT
     )
     echo.stop_at_once_and_twice(epollserver.EchoServer, stop_hint=STOP_HINT, hint=CLOSE_HINT)
+    echo.stop_before_serving(epollserver.EchoServer, stop_hint=STOP_HINT, hint=CLOSE_HINT)
