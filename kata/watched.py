@@ -13,22 +13,18 @@ enough and hope") and can say what happened when they are not.
   moment it closes, and ends the stuck threads by raising ``Broken`` in them.
 
 Both are built on ``News``: the one condition a test's own thread waits on until what it
-needs has happened (``until``), notified (``poke``) whenever anything changes.
+needs has happened (``until``), notified (``poke``) whenever anything changes. Its
+bounds (how long ``until`` waits, a Watch's ``patience``) are kata.timing's.
 """
 
 from __future__ import annotations
 
-import linecache
-import sys
 import threading
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
-from kata import target
-
-SETTLE = 0.5  # seconds for a few threads to start and reach a wait (a right answer: ~1 ms)
-PATIENCE = 1.0  # how long a paused thread waits for the others before it goes on anyway
+from kata import timing
+from kata.messages import learner_line
 
 
 class News:
@@ -42,25 +38,12 @@ class News:
         with self.cond:
             self.cond.notify_all()
 
-    def until(self, predicate, timeout: float = SETTLE) -> bool:
-        """Wait (in the test's thread) until predicate() is true; return whether it is."""
+    def until(self, predicate, timeout: float = timing.AT_ONCE) -> bool:
+        """Wait (in the test's thread) until predicate() is true; return whether it is.
+        The default bound is for a few threads to start and reach a wait (a right answer
+        takes about a millisecond)."""
         with self.cond:
             return self.cond.wait_for(predicate, timeout)
-
-
-def learner_line(frame) -> str:
-    """The innermost line of the module under test in this stack, as file:line in function."""
-    try:
-        owns = target.active().owns
-    except RuntimeError:
-        return ""
-    while frame is not None:
-        filename = frame.f_code.co_filename
-        if owns(filename):
-            code = linecache.getline(filename, frame.f_lineno).strip()
-            return f"{Path(filename).name}:{frame.f_lineno} in {frame.f_code.co_name}: {code}"
-        frame = frame.f_back
-    return ""
 
 
 # --- 13_conditions ---------------------------------------------------------------------
@@ -117,7 +100,7 @@ class WatchedCondition(threading.Condition):
     def poke(self) -> None:
         self.news.poke()
 
-    def until(self, predicate, timeout: float = SETTLE) -> bool:
+    def until(self, predicate, timeout: float = timing.AT_ONCE) -> bool:
         return self.news.until(predicate, timeout)
 
 
@@ -133,10 +116,13 @@ class Watch(News):
     """Every watched lock of one test, and every thread that takes part in it.
 
     Its condition (``cond``, from News) guards everything it records, and every lock's
-    owner: the watched locks are a model of locks, kept under one real one.
+    owner: the watched locks are a model of locks, kept under one real one. ``patience``
+    bounds each thread's one pause: how long it waits for the others to get as far (a
+    right answer's threads do within moments; running out sets ``gave_up``, and the
+    threads go on, so a test gives a run at least patience plus a bound of its own).
     """
 
-    def __init__(self, parties: int, pause_at: str = "first lock", patience: float = PATIENCE):
+    def __init__(self, parties: int, pause_at: str = "first lock", patience: float = timing.AT_ONCE):
         self.parties = parties
         self.pause_at = pause_at  # "first lock", "balance" or "" (never pause)
         self.patience = patience
@@ -356,7 +342,6 @@ class Watch(News):
             ring.append(thread)
 
     def _describe_ring(self, ring: list[threading.Thread]) -> str:
-        frames = sys._current_frames()
         if len(ring) == 1:
             headline = "Deadlock: a thread waits for a lock it holds itself, so it can never go on"
         else:
@@ -375,7 +360,7 @@ class Watch(News):
                 f"  {self._who(thread)} holds {', '.join(self._held_by(thread))} and waits "
                 f"for {lock.label}, {holder}"
             )
-            where = learner_line(frames.get(thread.ident))
+            where = learner_line(thread)
             if where:
                 lines.append(f"      at {where}")
         return "\n".join(lines)

@@ -23,19 +23,21 @@ import time
 
 import pytest
 
-from kata import implementation, run_together
+from kata import implementation, run_together, timing
 from kata.watched import Broken, Watch, WatchedLock
 
 dining = implementation("dining")
 
-SECONDS = 2.0  # how long a group of threads may take before the test calls them stuck
-# Where running out of patience fails the test, a right answer must never run out, even
-# on a loaded machine where a thread may wait half a second for a CPU: be more patient.
-SIDE_BY_SIDE_PATIENCE = 2.0
-# The median pause before a patient philosopher who gave up reaches again, at most: the
-# reference pauses random.uniform(0, 0.005); a loaded machine adds some milliseconds.
-BACK_OFF_BOUND = 0.1
-READ_DELAY = 0.0002  # reading a balance takes a moment, like a round trip to a database
+# The bounds are kata.timing's: a group of threads gets timing.SOON before the test calls
+# them stuck, and a thread paused by the watch waits up to timing.AT_ONCE (the Watch's
+# patience) for the others to get as far. Where running out of patience fails the test, a
+# right answer must never run out, even on a loaded machine where a thread may wait half a
+# second for a CPU: there the patience is timing.SOON.
+
+# Not a bound but a measure: the median pause before a patient philosopher who gave up reaches again, at
+# most; the reference pauses random.uniform(0, 0.005); a loaded machine adds some ms.
+LONGEST_BACK_OFF = 0.1
+READ_DELAY = 0.0002  # a window: reading a balance takes a moment, like a round trip to a database
 
 ORDER = (
     "Take the two locks in one order that every thread agrees on, whichever account is "
@@ -181,7 +183,7 @@ def test_transfers_between_different_accounts_run_at_the_same_time():
     # locks) until the other transfer is there too. They share no account, so a right
     # answer gets both there; one lock for the whole bank lets only one in at a time.
     # A condition on what the watch sees, not a sleep: it holds with or without a GIL.
-    watch = Watch(parties=2, pause_at="balance", patience=SIDE_BY_SIDE_PATIENCE)
+    watch = Watch(parties=2, pause_at="balance", patience=timing.SOON)
     accounts = [WatchedAccount(watch, n, 100) for n in range(1, 5)]
     moves = [(accounts[0], accounts[1], 10), (accounts[2], accounts[3], 20)]
 
@@ -190,7 +192,7 @@ def test_transfers_between_different_accounts_run_at_the_same_time():
         with watch.taking_part(transfer_call(source, target, amount)):
             dining.transfer(source, target, amount)
 
-    run_watched(watch, move, name="transfer", explain="", seconds=SIDE_BY_SIDE_PATIENCE + SECONDS)
+    run_watched(watch, move, name="transfer", explain="", seconds=watch.patience + timing.SOON)
     check(
         not watch.gave_up and watch.most_holding == 2,
         "transfer(account 1, account 2) and transfer(account 3, account 4) share no "
@@ -385,7 +387,7 @@ def test_patient_philosophers_put_a_fork_down_and_all_eat():
     pauses = sorted(watch.retry_pauses)
     middle = pauses[len(pauses) // 2] if pauses else 0.0
     check(
-        middle <= BACK_OFF_BOUND,
+        middle <= LONGEST_BACK_OFF,
         f"after putting the left fork down, the philosophers waited {middle * 1000:.0f} ms "
         f"(the median of {len(pauses)} pauses) before they reached for it again, with "
         "patience=0.005: a short random while is about as long as the patience "
@@ -436,7 +438,7 @@ class WatchedFork:
         return f"<fork {self.number}>"
 
 
-def run_watched(watch: Watch, fn, *, name: str, explain: str, seconds: float = SECONDS):
+def run_watched(watch: Watch, fn, *, name: str, explain: str, seconds: float = timing.SOON):
     """Run fn(index) in watch.parties threads at once; fail on a deadlock or a stuck thread."""
     getattr(dining, "transfer", None)  # load the module here, not in several threads at once
     stuck = crashed = ""
