@@ -86,7 +86,7 @@ def test_concurrent_deposits_lose_no_update():
         for _ in range(DEPOSITS_PER_THREAD):
             account.deposit(1)
 
-    run_together(THREADS, deposit_many)
+    run_together(THREADS, deposit_many, seconds=timing.SOON)
     expected = THREADS * DEPOSITS_PER_THREAD
     lost = expected - ledger.value
     assert lost == 0, (
@@ -116,7 +116,7 @@ def test_concurrent_withdrawals_never_overdraw():
     def withdraw(_):
         return account.withdraw(40)
 
-    results = run_together(THREADS, withdraw, expect=bank.InsufficientFunds)
+    results = run_together(THREADS, withdraw, seconds=timing.SOON, expect=bank.InsufficientFunds)
     refused = [r for r in results if isinstance(r, bank.InsufficientFunds)]
     assert ledger.value == 20, (
         f"{THREADS} threads each withdrew 40 from a balance of 100 and the ledger ends at "
@@ -148,7 +148,7 @@ def test_deposits_and_withdrawals_share_the_lock():
             else:
                 account.deposit(2)
 
-    run_together(THREADS, mixed)
+    run_together(THREADS, mixed, seconds=timing.SOON)
     expected = 1000 + (THREADS // 2) * DEPOSITS_PER_THREAD * (2 - 1)
     assert ledger.value == expected, (
         f"half the threads deposited 2 at a time and half withdrew 1, so the ledger should "
