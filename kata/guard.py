@@ -28,12 +28,14 @@ import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kata import timing
+
 EXIT_LESSON = (
     "os._exit() and sys.exit() end the whole program, here the test run itself; code "
     "meant to be called by others reports a problem by raising an exception."
 )
 
-GRACE_SECONDS = 1.0  # how long a test's threads and processes get to finish after it
+GRACE_SECONDS = timing.AT_ONCE  # how long a test's threads and processes get to finish after it
 
 _harness_pid = os.getpid()
 _real_exit = os._exit
@@ -289,7 +291,7 @@ def shut_open_pools(watch: TestWatch) -> list[str]:
                     process.kill()  # a task still running would keep the executor alive
         closer = threading.Thread(target=shut, name=f"kata: shutting down a leaked {kind}", daemon=True)
         closer.start()
-        closer.join(3.0)
+        closer.join(3 * timing.AT_ONCE)
         if closer.is_alive():
             excuse(closer)  # its processes are killed with the other leftovers
     return reports

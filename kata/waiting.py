@@ -11,11 +11,11 @@ import threading
 
 import pytest
 
-from kata import guard, messages, timeouts
+from kata import guard, messages, timeouts, timing
 
 
 def run_together(
-    count: int, fn, *, seconds: float = 2.0, expect=(), explain: str = "", name: str = "worker"
+    count: int, fn, *, seconds: float = timing.SOON, expect=(), explain: str = "", name: str = "worker"
 ) -> list:
     """Start `count` threads that wait at one barrier, then each call fn(index).
 
