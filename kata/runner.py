@@ -134,6 +134,25 @@ def mutant_expectations(path: Path) -> tuple[list[str], list[str]]:
     return tests, [s.strip() for s in says]
 
 
+ALL_START_METHODS = ("fork", "forkserver", "spawn")
+
+
+def mutant_start_methods(path: Path) -> tuple[str, ...]:
+    """The start methods under which a mutant is wrong: its docstring's 'Caught under:
+    fork, spawn' line, or every method. (Some code is right under one method and wrong
+    under another: a child that is not given the parent's end of a pipe still inherits
+    it under fork, and only under fork.)"""
+    doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+    under = re.search(r"^Caught under:\s*(.+)$", doc, re.M)
+    if not under:
+        return ALL_START_METHODS
+    methods = tuple(m.strip() for m in under.group(1).split(","))
+    unknown = set(methods) - set(ALL_START_METHODS)
+    if unknown:
+        raise ValueError(f"{path.name}: 'Caught under' names unknown start methods {sorted(unknown)}")
+    return methods
+
+
 def load_reference(exercise_id: str, namespace: dict) -> None:
     """Run an exercise's reference solution inside `namespace`: a mutant's or broken
     module's globals(), so that it only restates the part it gets wrong.

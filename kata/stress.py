@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import multiprocessing
 import re
 import subprocess
 import sys
@@ -101,7 +102,11 @@ def main() -> int:
     chosen = [m for m in exercise.mutants if not args.mutants or m.stem in args.mutants]
     missed = 0
     with tempfile.TemporaryDirectory(prefix="kata-stress-") as scratch:
+        method = args.start_method or multiprocessing.get_all_start_methods()[0]
         for mutant in chosen:
+            if method not in runner.mutant_start_methods(mutant):
+                print(f"{mutant.stem:<40} right under {method} (see its 'Caught under' line): not run")
+                continue
             must_fail, _ = runner.mutant_expectations(mutant)
             target = runner.stage(exercise, mutant, Path(scratch) / mutant.stem)
             by_round, seconds, tail = rounds_run(exercise, target, args.rounds, args.start_method)

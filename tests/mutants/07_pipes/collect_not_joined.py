@@ -7,6 +7,7 @@ collect returns shows; under fork and spawn the zombie shows every time.)
 Source: https://stackoverflow.com/questions/25391025/what-exactly-is-python-multiprocessing-modules-join-method-doing
 (without join() "the child process will sit idle and not terminate, becoming a zombie").
 Caught by: test_collect_gets_every_item_from_a_child_over_a_one_way_pipe, test_collect_stops_at_the_end_of_the_data_not_at_a_special_item
+Caught under: fork, spawn
 Says: Join the child before you return
 """
 

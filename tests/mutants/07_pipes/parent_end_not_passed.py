@@ -4,6 +4,7 @@ hang-up. Under spawn and forkserver this code is right: the child gets only what
 passed. So this is caught under fork only (the default on Linux up to Python 3.13).
 
 Caught by: test_intercom_answers_requests_in_order_and_hangs_up_cleanly
+Caught under: fork
 Says: a copy of the parent's end is still open in the child
 """
 
