@@ -126,14 +126,16 @@ class ChildWatch:
     for ``grace`` seconds in a row, counted from the watch's making, or once ``bound``
     seconds have passed (child_ready() by default). While a child lives, it may be
     booting, and the long bound holds; a call blocked with none never starts one.
-    ``since`` says how long the watch has run, for messages.
+    ``ignore()``, if given, names pids that do not count (children known to be busy
+    already, say). ``since`` says how long the watch has run, for messages.
     """
 
-    def __init__(self, bound: float | None = None, grace: float = SOON) -> None:
+    def __init__(self, bound: float | None = None, grace: float = SOON, ignore=None) -> None:
         self.began = self._seen = time.monotonic()
         self._looked = self._table = 0.0
         self.bound = child_ready() if bound is None else bound
         self.grace = grace
+        self.ignore = ignore or (lambda: ())
         self.alive = False  # was a child alive when last looked?
         self.any_seen = False
 
@@ -148,11 +150,12 @@ class ChildWatch:
         if now - self._looked < 0.05:
             return self.alive
         self._looked = now
-        if multiprocessing.active_children():
+        ignored = set(self.ignore())
+        if any(p.pid not in ignored for p in multiprocessing.active_children()):
             self.alive = True
         elif now - self._table >= 0.25:
             self._table = now
-            self.alive = bool(descendants())
+            self.alive = any(p.pid not in ignored for p in descendants())
         else:
             return self.alive  # as the last look said; the table is looked at again soon
         if self.alive:
@@ -164,3 +167,22 @@ class ChildWatch:
         self.children()
         now = time.monotonic()
         return now - self._seen > self.grace or now - self.began > self.bound
+
+    def why(self) -> str:
+        """Why hopeless() said so, for a failure message."""
+        if time.monotonic() - self.began > self.bound:
+            return f"after {self.bound:g} s, though a child process it started still runs"
+        if self.any_seen:
+            return f"{self.since():.1f} s on, its child processes ended (none alive for {self.grace:g} s)"
+        return f"{self.since():.1f} s on, having started no child process (none alive for {self.grace:g} s)"
+
+
+def join_while_children(thread, watch: ChildWatch | None = None) -> ChildWatch:
+    """Join `thread`, a learner's call that starts child processes, for as long as one of
+    them may still be coming (ChildWatch: up to child_ready() while a child lives, SOON
+    with none). Returns the watch: if the thread still runs, watch.why() says why the
+    wait stopped."""
+    watch = watch or ChildWatch()
+    while thread.is_alive() and not watch.hopeless():
+        thread.join(0.02)
+    return watch

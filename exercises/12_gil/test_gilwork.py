@@ -21,18 +21,16 @@ import time
 import pytest
 
 import kata.probes.gilwork as probe
+import kata.timing as timing
 from kata import Call, finishes_within, guard, implementation, messages
 
 gilwork = implementation("gilwork")
 
-CHILD_START = 15.0  # the most a test waits for a first worker process (spawn, loaded machine)
-MEET = 2.0  # the least it waits for a second process once a first has started a task
-FINISH = 10.0  # the most it waits for run_cpu_bound to return once the processes have met
-THREADS_START = 5.0  # the most it waits for a first thread to reach the gate
-PATIENCE = 1.0  # how long, after the first, the others get to reach the gate
-NO_MORE = 0.3  # how long the cap test watches for one thread too many
-SOON = 3.0  # the most it waits for threads that were let go to finish
+# Every bound comes from kata.timing; the long one, for a worker process to start, is
+# only waited out while a child process is alive (timing.ChildWatch).
+NO_MORE = 0.3  # window: how long the cap test watches for one thread too many
 SIZE = 20_000  # the work of one Crunch: a few milliseconds of pure-Python arithmetic
+LIMIT = 3 * timing.CHILD_READY_BOOTED  # the per-test limit of the tests that start processes
 
 GIL = (
     "On CPython an interpreter has one GIL (global interpreter lock), and a thread must "
@@ -58,6 +56,12 @@ PICKLE = (
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _forkserver_booted():
+    """Under forkserver, the server boots before the test watches your code (timing.warm_up)."""
+    timing.warm_up()
 
 
 def timeline(records, width=40):
@@ -108,11 +112,26 @@ def fail_if_pickling(exc, what):
         )
 
 
-def raised_task_failed(fn, tasks, seconds, what, **kwargs):
+def finish_watched(running, what):
+    """Join a call of run_cpu_bound or run_io_bound (a kata.Call); return what it returned.
+
+    It may take up to timing.child_ready() while one of its worker processes is alive
+    (starting, or working); blocked with none alive for timing.SOON, it never returns,
+    and the test fails at once with where it is stuck.
+    """
+    watch = timing.join_while_children(running.thread)
+    if running.thread.is_alive():
+        guard.excuse(running.thread)
+        headline = f"{what} has not returned, {watch.why()}: it is stuck. Where:"
+        pytest.fail(messages.stuck_report(headline, [running.thread]), pytrace=False)
+    return running.finish(0, what)
+
+
+def raised_task_failed(fn, tasks, what, **kwargs):
     """Call fn(tasks); it must raise the TaskFailed that task 1 raised. Returns it."""
     error = None
     try:
-        value = finishes_within(seconds, fn, tasks, **kwargs, explain=f"{what} never returned.")
+        value = finish_watched(Call(fn, tasks, **kwargs, name=f"calling {what}"), what)
     except NotImplementedError:
         raise
     except Exception as exc:  # judged below, outside this except block
@@ -144,10 +163,26 @@ OMITTED = object()  # crunch_in_processes: call run_cpu_bound without `workers`
 CPUS = os.cpu_count() or 1
 
 
+class NotingChildren:
+    """fn, called through this, notes the child processes alive the moment it returns
+    (``at_return``): a pool left to the garbage collector still has them then, though
+    they may end a moment later."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.at_return = set()
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return self.fn(*args, **kwargs)
+        finally:
+            self.at_return = set(multiprocessing.active_children())
+
+
 def crunch_in_processes(folder, count, workers=OMITTED):
     """run_cpu_bound(Crunch tasks, workers), watching the rendezvous as they start.
 
-    Returns what it returned. Fails the test, with what the rendezvous saw, when the
+    Returns what it returned, and the child processes alive when it returned. Fails the test, with what the rendezvous saw, when the
     tasks never get two processes busy at once (one, on a machine with one CPU, when
     `workers` is left to its default).
     """
@@ -157,7 +192,9 @@ def crunch_in_processes(folder, count, workers=OMITTED):
     said = f"workers={workers}" if workers is not OMITTED else f"workers left to its default, {CPUS} CPUs here"
     tasks = [probe.Crunch(i, me, str(folder), meet=meet, size=SIZE) for i in range(count)]
     args = (tasks,) if workers is OMITTED else (tasks, workers)
-    running = Call(gilwork.run_cpu_bound, *args, name="calling run_cpu_bound")
+    call = NotingChildren(gilwork.run_cpu_bound)
+    running = Call(call, *args, name="calling run_cpu_bound")
+    watch = timing.ChildWatch()  # no task started yet: are worker processes booting?
     began = time.monotonic()
     first = None
     problem = None
@@ -169,14 +206,18 @@ def crunch_in_processes(folder, count, workers=OMITTED):
                 first = now
                 # Workers start together; the first one's start-up shows how slow a
                 # process start is on this machine, now.
-                patience = max(MEET, 3 * (now - began))
+                patience = max(timing.SOON, 3 * (now - began))
+                # A pool's processes all exist by the time its first task starts (made
+                # with the pool, or as the tasks are submitted): one that has started no
+                # task may still be booting; with none such, no second task is coming.
+                others = timing.ChildWatch(patience, timing.AT_ONCE, ignore=lambda: seen)
             if len(seen) >= meet:
                 break
-            if first is not None and now - first > patience:
+            if first is not None and others.hopeless():
                 [(pid, indexes)] = seen.items()
                 problem = (
                     f"task {min(indexes)} started in worker process {pid} and waited for a "
-                    f"task in a second process; none came within {patience:.1f} s, with "
+                    f"task in a second process; none came within {now - first:.1f} s, with "
                     f"{said}. The tasks ran one at a time: hand every task to "
                     "the pool first (submit them all, or use map), then ask for the "
                     "results. A loop that submits one task and waits for its result "
@@ -184,23 +225,32 @@ def crunch_in_processes(folder, count, workers=OMITTED):
                     "parallelism from the processes it pays for."
                 )
                 break
-            if now - began > CHILD_START:
-                problem = (
-                    f"no task had started in a worker process {CHILD_START:g} s after "
-                    "run_cpu_bound was called, and it has not returned."
-                )
+            if first is None and watch.hopeless():
+                if watch.since() >= watch.bound:
+                    problem = (
+                        f"no task had started in a worker process {watch.bound:g} s after "
+                        "run_cpu_bound was called, and it has not returned."
+                    )
+                else:
+                    problem = (
+                        f"run_cpu_bound has not returned {watch.since():.1f} s after it was "
+                        "called, no task has started in a worker process, and "
+                        + ("its worker processes have ended" if watch.any_seen else "it has started no process")
+                        + f" (none alive for {watch.grace:g} s): it is stuck, and no worker "
+                        "will come to run the tasks."
+                    )
                 break
             running.thread.join(0.01)
         if problem is None:
             try:
-                return running.finish(FINISH, f"run_cpu_bound({count} tasks, {said})")
+                return finish_watched(running, f"run_cpu_bound({count} tasks, {said})"), call.at_return
             except Exception as exc:  # a task that could not be pickled gets its lesson
                 fail_if_pickling(exc, "run_cpu_bound")
                 raise
     finally:
         probe.abort(folder)  # lets any task still waiting at the rendezvous go on
         if problem is not None:
-            running.thread.join(SOON)
+            running.thread.join(timing.SOON)
             if running.thread.is_alive():
                 guard.excuse(running.thread)
     pytest.fail(problem, pytrace=False)
@@ -208,17 +258,19 @@ def crunch_in_processes(folder, count, workers=OMITTED):
 
 def threads_left(before):
     """Names of the threads started since `before` (a set) that are still alive, after
-    giving them PATIENCE to end: a pool's idle threads may take a moment to exit."""
-    deadline = time.monotonic() + PATIENCE
+    giving them a moment to end: a pool's idle threads may take one to exit."""
+    deadline = time.monotonic() + timing.AT_ONCE
     for thread in threading.enumerate():
         if thread not in before and not isinstance(thread, threading._DummyThread):
             thread.join(max(0.0, deadline - time.monotonic()))
     return [t.name for t in threading.enumerate() if t not in before and t.is_alive()]
 
 
-def no_worker_process_left(before, what):
-    """Fail the test if processes started since `before` (a set) are still running."""
-    left = sorted(p.pid for p in multiprocessing.active_children() if p not in before)
+def no_worker_process_left(before, what, alive=None):
+    """Fail the test if processes started since `before` (a set) are still running, or
+    were, among `alive` (those alive when the call returned), if given."""
+    alive = set(multiprocessing.active_children()) if alive is None else alive
+    left = sorted(p.pid for p in alive if p not in before)
     expect(
         not left,
         f"{what}, and its worker processes {left} were still running. Shut the pool down "
@@ -229,13 +281,13 @@ def no_worker_process_left(before, what):
     )
 
 
-@pytest.mark.timeout(60)  # room for worker processes to start on a slow machine
+@pytest.mark.timeout(LIMIT)  # room for worker processes to start on a slow machine
 def test_cpu_bound_tasks_run_in_worker_processes_at_the_same_time(tmp_path):
     count, workers = 5, 2
     before = set(multiprocessing.active_children())
-    results = crunch_in_processes(tmp_path / "rendezvous", count, workers)
+    results, alive = crunch_in_processes(tmp_path / "rendezvous", count, workers)
     what = f"run_cpu_bound({count} tasks, workers={workers})"
-    no_worker_process_left(before, f"{what} returned")
+    no_worker_process_left(before, f"{what} returned", alive)
     check_records(results, count, what)
     me = os.getpid()
     here = [r for r in results if r.pid == me]
@@ -282,24 +334,24 @@ def test_cpu_bound_tasks_run_in_worker_processes_at_the_same_time(tmp_path):
     )
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(LIMIT)
 def test_a_failing_cpu_bound_task_raises_in_the_caller():
     me = os.getpid()
     tasks = [probe.Crunch(0, me), probe.Crunch(1, me, fail=True), probe.Crunch(2, me)]
     before = set(multiprocessing.active_children())
-    error = raised_task_failed(gilwork.run_cpu_bound, tasks, CHILD_START + FINISH, "run_cpu_bound", workers=2)
+    error = raised_task_failed(gilwork.run_cpu_bound, tasks, "run_cpu_bound", workers=2)
     # Checked while the exception, and the frames its traceback holds, are still alive.
     no_worker_process_left(before, f"run_cpu_bound raised {error!r}")
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(LIMIT)
 def test_cpu_bound_workers_default_to_one_process_per_cpu(tmp_path):
     count = 4
     before = set(multiprocessing.active_children())
     what = f"run_cpu_bound({count} tasks) (workers left to its default)"
     error = None
     try:
-        results = crunch_in_processes(tmp_path / "rendezvous", count)  # no `workers` argument
+        results, alive = crunch_in_processes(tmp_path / "rendezvous", count)  # no `workers` argument
     except TypeError as exc:  # judged below, outside this except block
         error = exc
     if error is not None:
@@ -310,7 +362,7 @@ def test_cpu_bound_workers_default_to_one_process_per_cpu(tmp_path):
             "the CPUs themselves. min(None, ...) and None + 1 raise TypeError.",
             pytrace=False,
         )
-    no_worker_process_left(before, f"{what} returned")
+    no_worker_process_left(before, f"{what} returned", alive)
     check_records(results, count, what)
     me = os.getpid()
     pids = sorted({r.pid for r in results})
@@ -339,7 +391,7 @@ def test_no_tasks_give_an_empty_list_at_once():
         what = f"{name}({', '.join(map(repr, args))})"
         error = None
         try:
-            value = finishes_within(SOON, fn, *args, explain=f"{what} never returned.")
+            value = finishes_within(timing.SOON, fn, *args, explain=f"{what} never returned.")
         except (NotImplementedError, AssertionError):
             raise
         except Exception as exc:  # judged below, outside this except block
@@ -366,14 +418,14 @@ def wait_at_gate(gate, running, count):
     """Wait until `count` tasks wait at the gate at once; return whether they did.
 
     Gives up early when the call has returned (nothing more will come), or when the
-    first task has been waiting PATIENCE seconds and the others have not all come.
+    first task has been waiting timing.AT_ONCE and the others have not all come.
     """
-    deadline = time.monotonic() + THREADS_START
+    deadline = time.monotonic() + timing.SOON
     while running.thread.is_alive() and time.monotonic() < deadline:
         if gate.wait_until(lambda g: len(g.inside) >= count, 0.01):
             return True
-        if gate.timeline and deadline > time.monotonic() + PATIENCE:
-            deadline = time.monotonic() + PATIENCE  # the first has come: the rest follow at once
+        if gate.timeline and deadline > time.monotonic() + timing.AT_ONCE:
+            deadline = time.monotonic() + timing.AT_ONCE  # the first has come: the rest follow at once
     return gate.wait_until(lambda g: len(g.inside) >= count, 0)
 
 
@@ -404,10 +456,10 @@ def test_io_bound_tasks_wait_together_in_threads_of_this_process():
         if together:  # let them go last first: the last task finishes first
             for index in reversed(range(count)):
                 gate.release(index)
-                gate.wait_until(lambda g: index in g.left, SOON)
+                gate.wait_until(lambda g: index in g.left, timing.SOON)
     finally:
         gate.close()
-    running.finish(SOON, f"run_io_bound({count} tasks)")
+    finish_watched(running, f"run_io_bound({count} tasks)")
     if running.error is not None:
         raise running.error
     what = f"run_io_bound({count} tasks)"
@@ -463,7 +515,7 @@ def capped_run(count, given, cap, what):
             gate.wait_until(lambda g: g.peak > cap, NO_MORE)
     finally:
         gate.close()
-    running.finish(SOON, what)
+    finish_watched(running, what)
     check_records(running.value, count, what)
     not_in_threads(running.value, what)
     expect(
@@ -502,14 +554,14 @@ def test_a_failing_io_bound_task_raises_in_the_caller_after_every_thread_has_end
         if together:
             for index in (0, 1):  # task 0 returns, then task 1 raises; task 2 is still held
                 gate.release(index)
-                gate.wait_until(lambda g: index in g.left, SOON)
+                gate.wait_until(lambda g: index in g.left, timing.SOON)
             with ended:  # the call must not end while task 2 still runs in its thread
                 ended_early = ended.wait_for(lambda: running.done, NO_MORE)
     finally:
         gate.close()
     what = "run_io_bound(3 tasks; task 1 raises)"
     try:
-        value = running.finish(SOON, what)
+        value = finish_watched(running, what)
     except probe.TaskFailed as exc:
         error = exc
     else:

@@ -18,14 +18,17 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import kata.probes.executors as probe
-from kata import Call, finishes_within, implementation
+import kata.timing as timing
+from kata import Call, finishes_within, guard, implementation, messages
 
 executors = implementation("executors")
 
-PATIENCE = 1.0  # the most a test waits for something threads do at once
-CHILD_START = 15.0  # the most it waits for a new worker process to start a task (spawn, loaded)
-HOLD = 5.0  # the most a held task waits for the test to release it
-NO_MORE = 0.2  # how long the throttle test watches for one task too many
+# Every bound comes from kata.timing: AT_ONCE for what threads do at once, SOON for a
+# call's end, HOLD_LIMIT for how long a held task waits to be let go (always let go
+# sooner). The long bound, for a worker process to start, is only waited out while a
+# child process is alive (timing.ChildWatch).
+NO_MORE = 0.2  # window: how long the throttle test watches for one task too many
+LIMIT = 3 * timing.CHILD_READY_BOOTED  # the per-test limit of the tests that start processes
 
 # The tests start threads and then worker processes; Python 3.12+ warns that fork() in a
 # multi-threaded process may deadlock. That is the start method's business, not yours.
@@ -56,6 +59,12 @@ CANCEL = (
 # --- processes ----------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _forkserver_booted():
+    """Under forkserver, the server boots before the test watches your code (timing.warm_up)."""
+    timing.warm_up()
+
+
 class Switchboard:
     """Where tasks running in worker processes call in when they start, and wait.
 
@@ -77,14 +86,20 @@ class Switchboard:
     def _note(self, text):
         self.timeline.append(f"  {time.monotonic() - self._started:6.3f} s  {text}")
 
-    def next_call(self, seconds):
-        """Accept the next task that calls in; return its item, or None after `seconds`."""
-        self.server.settimeout(seconds)
-        try:
-            connection, _ = self.server.accept()
-        except OSError:  # timed out, or closed
-            return None
-        connection.settimeout(HOLD)
+    def next_call(self, give_up):
+        """Accept the next task that calls in; return its item, or None once give_up()
+        says no task is coming (or the switchboard was closed)."""
+        self.server.settimeout(0.05)
+        while True:
+            try:
+                connection, _ = self.server.accept()
+                break
+            except TimeoutError:
+                if give_up():
+                    return None
+            except OSError:  # closed
+                return None
+        connection.settimeout(timing.SOON)
         data = b""
         while not data.endswith(b"\n"):
             chunk = connection.recv(64)
@@ -122,30 +137,40 @@ class Switchboard:
     def picture(self):
         return "What the switchboard saw:\n" + "\n".join(self.timeline)
 
-    def finish_out_of_order(self, items, max_workers):
+    def finish_out_of_order(self, items, max_workers, call):
         """Hold the tasks, then release the latest-submitted running task each time, so
-        that the first item's task finishes last. Runs in a thread of its own."""
+        that the first item's task finishes last. Runs in a thread of its own, while
+        `call` (a kata.Call of run_in_processes) runs in another.
+
+        The long bound on a worker process's start (timing.child_ready()) is waited out
+        only while a worker process that has not called in yet is alive: it may still be
+        booting. With none, no task is coming, and the test fails at once."""
         try:
             started = time.monotonic()
-            running = [self.next_call(CHILD_START)]
+            watch = timing.ChildWatch()
+            running = [self.next_call(lambda: call.done or watch.hopeless())]
             if running[0] is None:
+                how = "run_in_processes returned" if call.done else f"run_in_processes has not returned, {watch.why()}"
                 self.problem = (
-                    f"no task started within {CHILD_START:g} s of asking: run_in_processes "
-                    "should submit every item to the executor before waiting for any result"
+                    f"no task started ({how}): run_in_processes should submit every item "
+                    "to the executor, then wait for the results"
                 )
                 return
             # Both workers start at about the same time; the first one's start-up shows
-            # how long a process takes to start on this machine, now.
-            patience = min(CHILD_START, max(2.0, 4 * (time.monotonic() - started)))
+            # how long a process takes to start on this machine, now. A worker process
+            # that has not called in may still be booting; with none, none is coming.
+            patience = min(timing.child_ready(), max(timing.SOON, 4 * (time.monotonic() - started)))
+            others = timing.ChildWatch(patience, timing.AT_ONCE, ignore=lambda: self.pids.values())
             while len(running) < min(max_workers, len(items)):
-                item = self.next_call(patience)
+                item = self.next_call(lambda: call.done or others.hopeless())
                 if item is None:
                     self.problem = (
                         f"while task {running[0]} ran (held by the test), no other task "
-                        f"started within {patience:.1f} s, though max_workers was "
-                        f"{max_workers}: the tasks run one at a time. Submit every item "
-                        "first, then ask for the results; submit-then-result() in one loop "
-                        "waits for each task before the next is even submitted."
+                        f"started within {others.since():.1f} s, though max_workers was "
+                        f"{max_workers}, and no other worker process was starting: the tasks "
+                        "run one at a time. Submit every item first, then ask for the "
+                        "results; submit-then-result() in one loop waits for each task "
+                        "before the next is even submitted."
                     )
                     return
                 running.append(item)
@@ -157,11 +182,13 @@ class Switchboard:
                 if to_call:
                     # The worker that ran `latest` takes the next item only after it has
                     # sent latest's result: so latest has truly finished before the others.
-                    item = self.next_call(CHILD_START)
+                    watch = timing.ChildWatch()
+                    item = self.next_call(lambda: call.done or watch.hopeless())
                     if item is None:
+                        how = "run_in_processes returned" if call.done else f"run_in_processes has not returned, {watch.why()}"
                         self.problem = (
                             f"task {latest} finished, yet no task for the {to_call} items "
-                            f"left started within {CHILD_START:g} s"
+                            f"left started ({how})"
                         )
                         return
                     running.append(item)
@@ -172,18 +199,46 @@ class Switchboard:
             self.close()
 
 
-@pytest.mark.timeout(60)  # room for worker processes to start on a slow machine
+class NotingChildren:
+    """fn, called through this, notes the child processes alive the moment it returns
+    (``at_return``): a pool left to the garbage collector still has them then, though
+    they may end a moment later."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.at_return = set()
+
+    def __call__(self, *args):
+        try:
+            return self.fn(*args)
+        finally:
+            self.at_return = set(multiprocessing.active_children())
+
+
+def finish_watched(running, what, explain="", watch=None):
+    """Join a call of run_in_processes (a kata.Call); return what it returned, or raise
+    what it raised.
+
+    It may take up to timing.child_ready() while one of its worker processes is alive
+    (starting, or working); blocked with none alive for timing.SOON, it never returns,
+    and the test fails at once with where it is stuck.
+    """
+    watch = watch or timing.join_while_children(running.thread)
+    if running.thread.is_alive():
+        guard.excuse(running.thread)
+        headline = f"{what} has not returned, {watch.why()}: it is stuck. Where:"
+        pytest.fail(messages.stuck_report(headline, [running.thread], explain), pytrace=False)
+    return running.finish(0, what)
+
+
+@pytest.mark.timeout(LIMIT)  # room for worker processes to start on a slow machine
 def test_tasks_run_in_worker_processes_that_are_reused():
     items = list(range(6))
     children_before = set(multiprocessing.active_children())
-    results = finishes_within(
-        CHILD_START + 5,
-        executors.run_in_processes,
-        probe.where,
-        items,
-        2,
-        explain="run_in_processes(where, range(6), max_workers=2) never returned.",
-    )
+    what = "run_in_processes(where, range(6), max_workers=2)"
+    call = NotingChildren(executors.run_in_processes)
+    running = Call(call, probe.where, items, 2, name="calling run_in_processes")
+    results = finish_watched(running, what, f"{what} never returned.")
     assert isinstance(results, list) and [r[0] for r in results if isinstance(r, tuple)] == items, (
         f"run_in_processes(where, {items}, 2) returned {results!r}; expected a list of "
         "where(item) for each item, in the order of the items. where(item) returns (item, pid)."
@@ -200,7 +255,7 @@ def test_tasks_run_in_worker_processes_that_are_reused():
         "processes and reuses them for every task; a new executor (or Process) per task "
         "pays a process start-up for each item."
     )
-    left = [p.pid for p in multiprocessing.active_children() if p not in children_before]
+    left = sorted(p.pid for p in call.at_return if p not in children_before)
     assert not left, (
         f"run_in_processes returned while its worker processes {left} were still running: "
         "shut the executor down before returning. Leaving a `with ProcessPoolExecutor(...)` "
@@ -210,28 +265,28 @@ def test_tasks_run_in_worker_processes_that_are_reused():
     )
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(LIMIT)
 def test_process_results_come_back_in_the_order_of_the_items():
     items = [10, 20, 30, 40]
     board = Switchboard()
+    running = Call(
+        executors.run_in_processes, functools.partial(probe.check_in, board.address), items, 2,
+        name="calling run_in_processes",
+    )  # fmt: skip
     driver = threading.Thread(
-        target=board.finish_out_of_order, args=(items, 2), name="switchboard", daemon=True
+        target=board.finish_out_of_order, args=(items, 2, running), name="switchboard", daemon=True
     )
     driver.start()
     try:
-        results = finishes_within(
-            2 * CHILD_START + 5,
-            executors.run_in_processes,
-            functools.partial(probe.check_in, board.address),
-            items,
-            2,
-            explain="run_in_processes never returned.",
-        )
+        watch = timing.join_while_children(running.thread)
     finally:
-        board.close()
-        driver.join(PATIENCE)
-    if board.problem:
+        board.close()  # a task still held runs free
+        driver.join(timing.AT_ONCE)
+    if board.problem and not isinstance(running.error, NotImplementedError):
+        if running.thread.is_alive():
+            guard.excuse(running.thread)
         pytest.fail(f"{board.problem}\n{board.picture()}", pytrace=False)
+    results = finish_watched(running, f"run_in_processes(check_in, {items}, 2)", "", watch)
     got = [r[0] if isinstance(r, tuple) else r for r in results]
     assert got == items, (
         f"run_in_processes returned the results for items {got}; expected {items}, the "
@@ -244,17 +299,15 @@ def test_process_results_come_back_in_the_order_of_the_items():
     )
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(LIMIT)
 def test_an_exception_in_a_worker_process_is_raised_by_the_caller():
     children_before = set(multiprocessing.active_children())
     try:
-        outcome = finishes_within(
-            CHILD_START + 5,
-            executors.run_in_processes,
-            probe.fail_if_negative,
-            [3, -1, 4],
-            2,
-            explain="run_in_processes never returned after a task raised.",
+        what = "run_in_processes(fail_if_negative, [3, -1, 4], 2)"
+        outcome = finish_watched(
+            Call(executors.run_in_processes, probe.fail_if_negative, [3, -1, 4], 2, name="calling run_in_processes"),
+            what,
+            f"{what} never returned after a task raised.",
         )
     except probe.TaskFailed as exc:
         assert type(exc) is probe.TaskFailed and "-1" in str(exc), (
@@ -307,14 +360,14 @@ def test_results_are_yielded_in_the_order_the_tasks_finish():
     gates = {item: threading.Event() for item in items}
 
     def task(item):
-        gates[item].wait(HOLD)  # held until the test opens this task's gate
+        gates[item].wait(timing.HOLD_LIMIT)  # held until the test opens this task's gate
         return item.upper()
 
     results = None
     got = []
     try:
         results = finishes_within(
-            PATIENCE,
+            timing.AT_ONCE,
             lambda: iter(executors.as_they_finish(task, items, 4)),
             explain=f"as_they_finish was called and did not return: it should be a generator, "
             f"which starts work when asked for its first result. {AS_COMPLETED}",
@@ -322,7 +375,7 @@ def test_results_are_yielded_in_the_order_the_tasks_finish():
         for item in finish_order:
             gates[item].set()  # only this task can finish now: the others are held
             pair = finishes_within(
-                PATIENCE,
+                timing.AT_ONCE,
                 next,
                 results,
                 ENDED,
@@ -335,7 +388,7 @@ def test_results_are_yielded_in_the_order_the_tasks_finish():
                 f"others); as_they_finish yielded {got}. Each pair is (item, result): "
                 f"expected {(item, item.upper())!r} next. {AS_COMPLETED}"
             )
-        rest = finishes_within(PATIENCE, list, results)
+        rest = finishes_within(timing.AT_ONCE, list, results)
         assert rest == [], f"after all {len(items)} results, as_they_finish yielded {rest!r} more"
     finally:
         for gate in gates.values():
@@ -351,7 +404,7 @@ def test_a_task_that_raises_makes_the_generator_raise_at_its_turn():
 
     def task(item):
         if item in gates:
-            gates[item].wait(HOLD)
+            gates[item].wait(timing.HOLD_LIMIT)
         if item == "b":
             raise Broken("task b broke")
         return item.upper()
@@ -359,20 +412,20 @@ def test_a_task_that_raises_makes_the_generator_raise_at_its_turn():
     results = None
     try:
         results = finishes_within(
-            PATIENCE,
+            timing.AT_ONCE,
             lambda: iter(executors.as_they_finish(task, list("abc"), 3)),
             explain=f"as_they_finish was called and did not return. {AS_COMPLETED}",
         )
         for item in ("c", "a"):  # c finishes at once, then the test lets a finish
             if item in gates:
                 gates[item].set()
-            pair = finishes_within(PATIENCE, next, results, ENDED, explain=AS_COMPLETED)
+            pair = finishes_within(timing.AT_ONCE, next, results, ENDED, explain=AS_COMPLETED)
             assert pair == (item, item.upper()), (
                 f"task {item!r} finished next; expected {(item, item.upper())!r}, got {pair!r}"
             )
         gates["b"].set()
         try:
-            third = finishes_within(PATIENCE, next, results, ENDED, explain=AS_COMPLETED)
+            third = finishes_within(timing.AT_ONCE, next, results, ENDED, explain=AS_COMPLETED)
         except Broken:
             return
         raise AssertionError(
@@ -434,7 +487,7 @@ def test_no_more_than_max_workers_tasks_run_at_once():
     def task(item):
         counter.enter()
         try:
-            gate.wait(HOLD)  # held, so that every task the executor lets run is running now
+            gate.wait(timing.HOLD_LIMIT)  # held, so that every task the executor lets run is running now
         finally:
             counter.leave()
         return item
@@ -445,14 +498,14 @@ def test_no_more_than_max_workers_tasks_run_at_once():
         changed=counter.changed,
     )
     try:
-        reached = counter.wait_for(lambda: counter.inside >= max_workers, PATIENCE)
+        reached = counter.wait_for(lambda: counter.inside >= max_workers, timing.AT_ONCE)
         # Nothing more may start while these are held; an executor with more workers
         # starts one more within moments.
         too_many = counter.wait_for(lambda: counter.inside > max_workers, NO_MORE)
     finally:
         gate.set()
     collected = counter.call.finish(
-        HOLD, "list(as_they_finish(task, range(6), 3))", explain=AS_COMPLETED
+        timing.SOON, "list(as_they_finish(task, range(6), 3))", explain=AS_COMPLETED
     )  # raises what the call raised
     assert reached, (
         f"with max_workers={max_workers} and {len(items)} tasks all held by the test, only "
@@ -494,13 +547,13 @@ def test_first_result_cancels_the_tasks_that_have_not_started():
     def task(item):
         started.append(item)
         if item != "fast":
-            gate.wait(HOLD)  # every task but "fast" keeps its worker busy until released
+            gate.wait(timing.HOLD_LIMIT)  # every task but "fast" keeps its worker busy until released
         return item.upper()
 
     pool = RecordingPool(max_workers=2)
     try:
         answer = finishes_within(
-            PATIENCE, executors.first_result, pool, task, items, explain=CANCEL
+            timing.AT_ONCE, executors.first_result, pool, task, items, explain=CANCEL
         )
         at_return = [
             (item, future.cancelled(), future.running() or future.done())
@@ -508,7 +561,7 @@ def test_first_result_cancels_the_tasks_that_have_not_started():
         ]
     finally:
         gate.set()
-        finishes_within(HOLD, pool.shutdown)
+        finishes_within(timing.SOON, pool.shutdown)
     assert type(answer) is str and answer == "FAST", (
         f"the task for 'fast' finished first (all the others were held), so first_result "
         f"should return 'FAST', what that task returned; it returned {answer!r}"
@@ -537,13 +590,13 @@ def test_first_result_leaves_the_callers_executor_running():
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="test-pool")
     try:
         answer = finishes_within(
-            PATIENCE, executors.first_result, pool, str.upper, ["x"], explain=CANCEL
+            timing.AT_ONCE, executors.first_result, pool, str.upper, ["x"], explain=CANCEL
         )
         assert type(answer) is str and answer == "X", (
             f"first_result(pool, str.upper, ['x']) returned {answer!r}, not 'X'"
         )
         try:
-            later = pool.submit(len, "abc").result(timeout=PATIENCE)
+            later = pool.submit(len, "abc").result(timeout=timing.AT_ONCE)
         except RuntimeError as exc:
             raise AssertionError(
                 f"after first_result returned, the caller's executor refused new work: {exc}. "
@@ -578,7 +631,7 @@ def test_first_result_raises_the_error_of_the_task_that_finished_first():
         if item == "breaks":
             raised.append(Broken("task 'breaks' broke"))
             raise raised[-1]
-        gate.wait(HOLD)  # every other task keeps its worker busy until released
+        gate.wait(timing.HOLD_LIMIT)  # every other task keeps its worker busy until released
         return item.upper()
 
     pool = RecordingPool(max_workers=2)
@@ -586,7 +639,7 @@ def test_first_result_raises_the_error_of_the_task_that_finished_first():
     try:
         try:
             answer = finishes_within(
-                PATIENCE, executors.first_result, pool, task, items, explain=FIRST_ERROR
+                timing.AT_ONCE, executors.first_result, pool, task, items, explain=FIRST_ERROR
             )
         except Broken as exc:
             error = exc
@@ -596,12 +649,12 @@ def test_first_result_raises_the_error_of_the_task_that_finished_first():
         ]
         gate.set()
         try:
-            later = pool.submit(len, "ab").result(timeout=HOLD)
+            later = pool.submit(len, "ab").result(timeout=timing.SOON)
         except RuntimeError as exc:
             refused = exc
     finally:
         gate.set()
-        finishes_within(HOLD, pool.shutdown)
+        finishes_within(timing.SOON, pool.shutdown)
     assert error is not None, (
         f"the task for 'breaks' finished first, by raising Broken (the others were held), "
         f"and first_result returned {answer!r} instead of raising it. {FIRST_ERROR}"
@@ -621,14 +674,14 @@ def test_first_result_raises_the_error_of_the_task_that_finished_first():
     )
 
 
-@pytest.mark.timeout(60)  # room for worker processes to start on a slow machine
+@pytest.mark.timeout(LIMIT)  # room for worker processes to start on a slow machine
 def test_no_items_and_the_default_number_of_workers():
     # first_result: with no items there is no first result.
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-pool")
     try:
         try:
             got = finishes_within(
-                PATIENCE, executors.first_result, pool, str.upper, [],
+                timing.AT_ONCE, executors.first_result, pool, str.upper, [],
                 explain="first_result(pool, str.upper, []) never returned: with no items "
                 "there is nothing to wait for; raise ValueError at once.",
             )  # fmt: skip
@@ -647,17 +700,17 @@ def test_no_items_and_the_default_number_of_workers():
             f"first_result(pool, str.upper, []) returned {got!r}; expected ValueError: "
             "with no items there is no first result to give"
         )
-        assert type(pool.submit(len, "ab").result(timeout=PATIENCE)) is int
+        assert type(pool.submit(len, "ab").result(timeout=timing.AT_ONCE)) is int
     finally:
         pool.shutdown(wait=True)
 
     # as_they_finish: no items, nothing to yield; max_workers=None, the executor's default.
     empty = finishes_within(
-        PATIENCE, lambda: list(executors.as_they_finish(str.upper, [], 2)),
+        timing.AT_ONCE, lambda: list(executors.as_they_finish(str.upper, [], 2)),
         explain="list(as_they_finish(str.upper, [], 2)) never returned.",
     )  # fmt: skip
     assert empty == [], f"as_they_finish with no items yielded {empty!r}; expected nothing"
-    meeting = threading.Barrier(4, timeout=PATIENCE)  # threads start within moments
+    meeting = threading.Barrier(4, timeout=timing.AT_ONCE)  # threads start within moments
 
     def meet(item):
         meeting.wait()  # returns only once all 4 tasks are running at the same time
@@ -665,7 +718,7 @@ def test_no_items_and_the_default_number_of_workers():
 
     try:
         pairs = finishes_within(
-            3 * PATIENCE, lambda: sorted(executors.as_they_finish(meet, [1, 2, 3, 4], None)),
+            3 * timing.AT_ONCE, lambda: sorted(executors.as_they_finish(meet, [1, 2, 3, 4], None)),
             explain="as_they_finish(fn, [1, 2, 3, 4], None) never returned.",
         )  # fmt: skip
     except threading.BrokenBarrierError:
@@ -681,16 +734,18 @@ def test_no_items_and_the_default_number_of_workers():
 
     # run_in_processes: no items, an empty list; max_workers=None, one process per CPU.
     children_before = set(multiprocessing.active_children())
-    results = finishes_within(
-        CHILD_START + 5, executors.run_in_processes, probe.where, [], 2,
-        explain="run_in_processes(where, [], 2) never returned.",
+    results = finish_watched(
+        Call(executors.run_in_processes, probe.where, [], 2, name="calling run_in_processes"),
+        "run_in_processes(where, [], 2)", "run_in_processes(where, [], 2) never returned.",
     )  # fmt: skip
     assert type(results) is list and results == [], (
         f"run_in_processes(where, [], 2) returned {results!r}; expected [], an empty list"
     )
-    results = finishes_within(
-        CHILD_START + 5, executors.run_in_processes, probe.where, [1, 2, 3], None,
-        explain="run_in_processes(where, [1, 2, 3], None) never returned.",
+    call = NotingChildren(executors.run_in_processes)
+    results = finish_watched(
+        Call(call, probe.where, [1, 2, 3], None, name="calling run_in_processes"),
+        "run_in_processes(where, [1, 2, 3], None)",
+        "run_in_processes(where, [1, 2, 3], None) never returned.",
     )  # fmt: skip
     assert type(results) is list and [r[0] if type(r) is tuple else r for r in results] == [1, 2, 3], (
         f"run_in_processes(where, [1, 2, 3], max_workers=None) returned {results!r}; "
@@ -698,5 +753,5 @@ def test_no_items_and_the_default_number_of_workers():
         "default (one process per CPU): pass it on as it is."
     )
     assert os.getpid() not in [pid for _, pid in results], "the tasks ran in this process"
-    left = [p.pid for p in multiprocessing.active_children() if p not in children_before]
+    left = sorted(p.pid for p in call.at_return if p not in children_before)
     assert not left, f"run_in_processes returned while its worker processes {left} still ran"

@@ -43,7 +43,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-HOLD_LIMIT = 20.0  # the longest any task waits for the test or for other tasks
+from kata.timing import HOLD_LIMIT  # the longest any task waits for the test or for other tasks
+
 POLL = 0.005  # how often a task in a worker process looks at the rendezvous folder
 
 
