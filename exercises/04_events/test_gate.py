@@ -493,6 +493,34 @@ def test_close_holds_workers_again():
         "after close() and open() again, wait(0.05) should return True"
     )
 
+    # Workers asleep at the closed gate while it is closed again (and again) are let
+    # through by the next open(): closing a closed gate changes nothing.
+    _call("close()", the_gate.close)
+    with Crowd(the_gate) as crowd:
+        crowd.all_at_the_gate()
+        crowd.all_asleep()  # every worker is inside wait(), blocked
+        _call("close() on a closed gate while workers wait at it", the_gate.close, why=AGAIN)
+        _call("close() once more while they wait", the_gate.close, why=AGAIN)
+        assert the_gate.is_open is False, "after close() (twice more), is_open should be False"
+        crowd.all_asleep()  # closing a closed gate wakes nobody
+        crowd.passed_none_yet("when close() was called on the closed gate")
+        sys.setswitchinterval(crowd.switch_interval)  # nobody spins now: the usual slices
+        crowd.open()
+        if not crowd.wait_until(lambda: len(crowd.passed) == crowd.count, timing.AT_ONCE):
+            pytest.fail(
+                f"{crowd.count - len(crowd.passed)} of {crowd.count} workers waiting at the "
+                f"closed gate were still held {timing.AT_ONCE:g} s after open(); close() had "
+                f"been called twice while they waited:\n{crowd.timeline()}\nA thread waiting "
+                "at the gate is let through by the next open(), whatever close() calls came "
+                "before: closing a closed gate changes nothing. A close() that makes a new "
+                "Event (self._event = threading.Event()) strands the threads already waiting: "
+                "they sleep on the old Event, which nobody will set any more, and open() sets "
+                "the new one, which nobody waits on. Close the gate with clear() on the one "
+                "Event the waiters sleep on; the next set() wakes them all.",
+                pytrace=False,
+            )
+        crowd.all_returned_true()
+
 
 def test_open_then_close_at_once_still_lets_the_waiting_workers_through():
     the_gate = gate.StartingGate()
