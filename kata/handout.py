@@ -77,7 +77,7 @@ Needs CPython 3.11 or newer, on Linux (macOS and Windows are not tested yet).
 ## Start
 
 ```sh
-python -m pip install -e .          # installs pytest, pytest-timeout and greenlet
+python -m pip install -e .          # installs pytest, pytest-timeout, greenlet and psutil
 python -m kata next                 # the first exercise not done yet, and its tasks
 pytest exercises/{first.id}        # work a kata: red until you solve it
 ```

@@ -73,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        return _dispatch(sys.argv[1:] if argv is None else list(argv))
+        status = _dispatch(sys.argv[1:] if argv is None else list(argv))
+        sys.stdout.flush()  # here, not at exit, where a reader gone away cannot be caught
+        return status
     except BrokenPipeError:
         # The reader went away (`python -m kata hint 03 --all | head -1`): it took what it
         # wanted. Point stdout at nothing, so the flush at exit cannot fail again.
