@@ -45,7 +45,10 @@ class Hub:
         raise NotImplementedError
 
     def stop(self) -> None:
-        """Ask ``run()`` to return after the current turn. Call it from a greenlet the hub runs."""
+        """Ask ``run()`` to return after the current turn. Call it from a greenlet the hub runs.
+
+        It ends that run only: a later ``run()`` goes on until it is stopped again.
+        """
         raise NotImplementedError
 
     def run(self) -> None:
@@ -55,6 +58,10 @@ class Hub:
         Return when ``stop()`` was called or when nothing is left to run or wait for. On the
         way out, unwind every greenlet still parked (``throw`` GreenletExit into it), so
         its ``finally`` blocks run and its sockets get closed.
+
+        The hub can run again after ``run()`` returns: nothing of the last run is left (no
+        registration of an unwound greenlet, no stop), so ``spawn`` and ``run()`` work as
+        on a new hub.
         """
         raise NotImplementedError
 
@@ -72,7 +79,10 @@ def sendall(hub: Hub, sock: socket.socket, data: bytes) -> None:
 
 
 class GreenEchoServer:
-    """An echo server: one hub in one thread, one greenlet per connection."""
+    """An echo server: one hub in one thread, one greenlet per connection.
+
+    ``hub`` is the Hub that ``serve_forever`` runs (None until it starts).
+    """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         """Bind and listen now, so ``address`` is known at once; create the socketpair
@@ -81,7 +91,11 @@ class GreenEchoServer:
 
     def handle(self, conn: socket.socket) -> None:
         """Serve one connection in its own greenlet: a plain loop of green ``recv`` then
-        green ``sendall`` until the client closes (or resets) it; always close ``conn``."""
+        green ``sendall`` until the client closes (or resets) it; always close ``conn``.
+
+        A reset (``ConnectionError``: the client reset, or hung up mid-echo) ends the
+        connection as a close does: ``handle`` returns, so it is no error in ``hub.errors``.
+        """
         raise NotImplementedError
 
     def serve_forever(self) -> None:

@@ -78,7 +78,10 @@ class Hub:
             waiting.pop(sock, None)
 
     def stop(self) -> None:
-        """Ask ``run()`` to return after the current turn. Call it from a greenlet the hub runs."""
+        """Ask ``run()`` to return after the current turn. Call it from a greenlet the hub runs.
+
+        It ends that run only: a later ``run()`` goes on until it is stopped again.
+        """
         self._stopping = True
 
     def run(self) -> None:
@@ -88,6 +91,10 @@ class Hub:
         Return when ``stop()`` was called or when nothing is left to run or wait for. On the
         way out, unwind every greenlet still parked (``throw`` GreenletExit into it), so
         its ``finally`` blocks run and its sockets get closed.
+
+        The hub can run again after ``run()`` returns: nothing of the last run is left (no
+        registration of an unwound greenlet, no stop), so ``spawn`` and ``run()`` work as
+        on a new hub.
         """
         self._loop = greenlet.getcurrent()
         try:
@@ -110,6 +117,7 @@ class Hub:
                     parked.throw()  # GreenletExit at its switch: its finally blocks run
             self._ready.clear()
             self._loop = None
+            self._stopping = False  # the stop ended this run; a later run() goes on
 
 
 def recv(hub: Hub, sock: socket.socket, bufsize: int) -> bytes:
@@ -136,7 +144,10 @@ def sendall(hub: Hub, sock: socket.socket, data: bytes) -> None:
 
 
 class GreenEchoServer:
-    """An echo server: one hub in one thread, one greenlet per connection."""
+    """An echo server: one hub in one thread, one greenlet per connection.
+
+    ``hub`` is the Hub that ``serve_forever`` runs (None until it starts).
+    """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         """Bind and listen now, so ``address`` is known at once; create the socketpair
@@ -151,7 +162,11 @@ class GreenEchoServer:
 
     def handle(self, conn: socket.socket) -> None:
         """Serve one connection in its own greenlet: a plain loop of green ``recv`` then
-        green ``sendall`` until the client closes (or resets) it; always close ``conn``."""
+        green ``sendall`` until the client closes (or resets) it; always close ``conn``.
+
+        A reset (``ConnectionError``: the client reset, or hung up mid-echo) ends the
+        connection as a close does: ``handle`` returns, so it is no error in ``hub.errors``.
+        """
         try:
             while True:
                 data = recv(self.hub, conn, 65536)

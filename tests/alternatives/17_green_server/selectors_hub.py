@@ -1,7 +1,8 @@
 """A correct green server written another way: the hub waits with ``selectors`` (epoll)
 instead of ``select.select``, a waiting greenlet tells the hub what it waits for by
 passing it in the switch, the hub's loop is a greenlet of its own (created lazily), and
-the server keeps its connections' greenlets and kills them itself when stopping.
+the server keeps its connections' greenlets and kills them itself when stopping. Each
+run() has a selector of its own, closed when it returns.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ class Hub:
     def __init__(self) -> None:
         """Start empty: nothing ready to run, nothing waiting, and ``self.errors`` an empty list."""
         self.errors = []
-        self._selector = selectors.DefaultSelector()
+        self._selector = None  # one per run(), closed when it returns
         self._runnable = deque()
         self._halt = False
         self._loop_greenlet = None
@@ -69,7 +70,10 @@ class Hub:
         self._wait(sock, selectors.EVENT_WRITE)
 
     def stop(self) -> None:
-        """Ask ``run()`` to return after the current turn. Call it from a greenlet the hub runs."""
+        """Ask ``run()`` to return after the current turn. Call it from a greenlet the hub runs.
+
+        It ends that run only: a later ``run()`` goes on until it is stopped again.
+        """
         self._halt = True
 
     def run(self) -> None:
@@ -79,8 +83,13 @@ class Hub:
         Return when ``stop()`` was called or when nothing is left to run or wait for. On the
         way out, unwind every greenlet still parked (``throw`` GreenletExit into it), so
         its ``finally`` blocks run and its sockets get closed.
+
+        The hub can run again after ``run()`` returns: nothing of the last run is left (no
+        registration of an unwound greenlet, no stop), so ``spawn`` and ``run()`` work as
+        on a new hub.
         """
         self._loop_greenlet = greenlet.getcurrent()
+        self._selector = selectors.DefaultSelector()
         try:
             while True:
                 while self._runnable and not self._halt:
@@ -100,6 +109,7 @@ class Hub:
             self._runnable.clear()
             self._selector.close()
             self._loop_greenlet = None
+            self._halt = False
 
 
 def recv(hub: Hub, sock: socket.socket, bufsize: int) -> bytes:
@@ -119,7 +129,10 @@ def sendall(hub: Hub, sock: socket.socket, data: bytes) -> None:
 
 
 class GreenEchoServer:
-    """An echo server: one hub in one thread, one greenlet per connection."""
+    """An echo server: one hub in one thread, one greenlet per connection.
+
+    ``hub`` is the Hub that ``serve_forever`` runs (None until it starts).
+    """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         """Bind and listen now, so ``address`` is known at once; create the socketpair
@@ -136,7 +149,11 @@ class GreenEchoServer:
 
     def handle(self, conn: socket.socket) -> None:
         """Serve one connection in its own greenlet: a plain loop of green ``recv`` then
-        green ``sendall`` until the client closes (or resets) it; always close ``conn``."""
+        green ``sendall`` until the client closes (or resets) it; always close ``conn``.
+
+        A reset (``ConnectionError``: the client reset, or hung up mid-echo) ends the
+        connection as a close does: ``handle`` returns, so it is no error in ``hub.errors``.
+        """
         with conn:
             try:
                 while data := recv(self.hub, conn, 32768):

@@ -34,6 +34,7 @@ def run(self):
         for sock in writable:
             self._ready.append(self._writers[sock])
     self._loop = None
+    self._stopping = False
 
 
 Hub.run = run

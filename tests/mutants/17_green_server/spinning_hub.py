@@ -31,6 +31,7 @@ def run(self):
                 parked.throw()
         self._ready.clear()
         self._loop = None
+        self._stopping = False
 
 
 Hub.run = run
