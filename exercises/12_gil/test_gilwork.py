@@ -11,10 +11,12 @@ the same moment. I/O-bound tasks wait at a gate in this process until the test l
 them go, so the test counts how many wait at once, and chooses the order they finish in.
 """
 
+import collections
 import multiprocessing
 import os
 import pickle
 import sys
+import sysconfig
 import threading
 import time
 
@@ -377,6 +379,49 @@ def test_cpu_bound_workers_default_to_one_process_per_cpu(tmp_path):
     expect(order == list(range(count)), f"{what} returned the results of tasks {order}. {IN_ORDER}\n{timeline(results)}")
 
 
+@pytest.mark.timeout(LIMIT)
+def test_cpu_bound_workers_caps_the_processes(monkeypatch):
+    count, workers = 4, 1
+    me = os.getpid()
+    started = []
+    original_start = multiprocessing.process.BaseProcess.start
+
+    def start(process):  # multiprocessing's own Process.start, watched (never your module)
+        if os.getpid() == me:
+            started.append(process)
+        return original_start(process)
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", start)
+    before = set(multiprocessing.active_children())
+    what = f"run_cpu_bound({count} tasks, workers={workers})"
+    tasks = [probe.Crunch(i, me, size=SIZE) for i in range(count)]
+    call = NotingChildren(gilwork.run_cpu_bound)
+    try:
+        results = finish_watched(Call(call, tasks, workers, name="calling run_cpu_bound"), what)
+    except Exception as exc:  # a task that could not be pickled gets its lesson
+        fail_if_pickling(exc, what)
+        raise
+    monkeypatch.undo()
+    no_worker_process_left(before, f"{what} returned", call.at_return)
+    check_records(results, count, what)
+    pids = sorted({r.pid for r in results})
+    expect(
+        me not in pids,
+        f"{what} ran tasks in this process (pid {me}), not in a worker process.\n{timeline(results)}"
+    )
+    expect(
+        len(started) <= workers and len(pids) <= workers,
+        f"{what} started {len(started)} worker processes and ran its tasks in {len(pids)} "
+        f"({pids}): workers={workers} allows {workers}. `workers` is the most processes the "
+        "pool may have, whatever the machine: pass it on, ProcessPoolExecutor(max_workers=...) "
+        "or Pool(processes=...). Left out, both make one process per CPU "
+        f"({CPUS} here), and a caller who asked for one worker (to leave the other cores to "
+        f"other work, or to save memory) gets {CPUS}.\n{timeline(results)}"
+    )
+    order = [r.index for r in results]
+    expect(order == list(range(count)), f"{what} returned the results of tasks {order}. {IN_ORDER}")
+
+
 def test_no_tasks_give_an_empty_list_at_once():
     processes_before = set(multiprocessing.active_children())
     threads_before = set(threading.enumerate())
@@ -591,50 +636,92 @@ def test_a_failing_io_bound_task_raises_in_the_caller_after_every_thread_has_end
 # --- is the GIL on? -----------------------------------------------------------------------
 
 
-def gil_enabled(situation):
-    """gilwork.gil_enabled(), failing with a lesson if it raises AttributeError."""
-    try:
-        return gilwork.gil_enabled()
-    except AttributeError as exc:
-        error = exc  # reported below, outside this except block
+def gil_enabled(situation, monkeypatch, as_if=None):
+    """gilwork.gil_enabled(), asked on this interpreter, or (as_if) on a simulated one;
+    failing with a lesson if it raises AttributeError."""
+    error = None
+    with monkeypatch.context() as patched:
+        if as_if is not None:
+            simulate(patched, *as_if)
+        try:
+            return gilwork.gil_enabled()
+        except AttributeError as exc:
+            error = exc  # reported below, outside this except block and the simulation
     pytest.fail(
         f"{situation}, gil_enabled() raised:\n{messages.format_exception(error)}\n"
         "sys._is_gil_enabled() only exists from Python 3.13; before that there is always "
-        "a GIL. Look the function up with getattr(sys, '_is_gil_enabled', None), and "
-        "answer True when it is missing: ask whether the feature is there, not which "
-        "version this is.",
+        "a GIL. Look the function up with getattr(sys, '_is_gil_enabled', None) and "
+        "answer True when it is missing (or answer True when sys.version_info < (3, 13), "
+        "and ask it otherwise).",
         pytrace=False,
     )
+
+
+VersionInfo = collections.namedtuple("version_info", "major minor micro releaselevel serial")
+
+
+def simulate(patched, minor, free_threaded, is_enabled):
+    """Make this interpreter look like CPython 3.<minor>, whole, so that every right way
+    to ask gives the same answer: sys.version_info and sys.hexversion; the build
+    (sysconfig's Py_GIL_DISABLED: 1 free-threaded, 0 the standard build, missing before
+    3.13); and sys._is_gil_enabled, which answers `is_enabled` (missing when None)."""
+    patched.setattr(sys, "version_info", VersionInfo(3, minor, 0, "final", 0))
+    patched.setattr(sys, "hexversion", 0x030000F0 | minor << 16)
+    config = sysconfig.get_config_vars()  # the dict sysconfig.get_config_var reads too
+    if minor < 13:
+        patched.delitem(config, "Py_GIL_DISABLED", raising=False)
+    else:
+        patched.setitem(config, "Py_GIL_DISABLED", int(free_threaded))
+    if is_enabled is None:
+        patched.delattr(sys, "_is_gil_enabled", raising=False)
+    else:
+        patched.setattr(sys, "_is_gil_enabled", lambda: is_enabled, raising=False)
 
 
 def test_gil_enabled_asks_the_running_interpreter(monkeypatch):
     real = getattr(sys, "_is_gil_enabled", None)
     truth = real() if real else True
-    now = gil_enabled(f"on this interpreter (Python {sys.version.split()[0]})")
+    now = gil_enabled(f"on this interpreter (Python {sys.version.split()[0]})", monkeypatch)
     expect(
         now is truth,
         f"gil_enabled() returned {now!r} on this interpreter, whose GIL is "
         f"{'on' if truth else 'off'}; expected the bool {truth}"
     )
-    monkeypatch.setattr(sys, "_is_gil_enabled", lambda: False, raising=False)
-    expect(
-        gil_enabled("when sys._is_gil_enabled() says False") is False,
-        "sys._is_gil_enabled() said False (as on a free-threaded 3.13t running without the "
-        "GIL), and gil_enabled() did not return False. Ask the interpreter, at run time: "
-        "how it was built (sysconfig's Py_GIL_DISABLED) does not say whether the GIL is on "
-        "now, since PYTHON_GIL=1, or importing an extension that needs the GIL, turns it "
-        "back on."
+    # Other interpreters, simulated whole (version, build and sys._is_gil_enabled agree),
+    # so that looking the function up and checking the version are both right.
+    off = gil_enabled(
+        "on a free-threaded 3.13t running without the GIL", monkeypatch, (13, True, False)
     )
-    monkeypatch.setattr(sys, "_is_gil_enabled", lambda: True)
     expect(
-        gil_enabled("when sys._is_gil_enabled() says True") is True,
-        "sys._is_gil_enabled() said True; gil_enabled() did not"
+        off is False,
+        f"on a free-threaded 3.13t running without the GIL (sys._is_gil_enabled() says "
+        f"False) gil_enabled() returned {off!r}, not False. Ask the interpreter, at run time."
     )
-    # As on Python 3.12 and older, which have no sys._is_gil_enabled at all:
-    monkeypatch.delattr(sys, "_is_gil_enabled")
-    before = gil_enabled("on an interpreter without sys._is_gil_enabled (Python 3.12 and older)")
+    back_on = gil_enabled(
+        "on a free-threaded 3.13t with the GIL turned back on", monkeypatch, (13, True, True)
+    )
+    expect(
+        back_on is True,
+        f"on a free-threaded 3.13t with the GIL turned back on (sys._is_gil_enabled() says "
+        f"True) gil_enabled() returned {back_on!r}, not True. How it was built (sysconfig's "
+        "Py_GIL_DISABLED) does not say whether the GIL is on now: PYTHON_GIL=1, or "
+        "importing an extension that needs the GIL, turns it back on. Ask the interpreter, "
+        "at run time."
+    )
+    standard = gil_enabled("on a standard CPython 3.13 build", monkeypatch, (13, False, True))
+    expect(
+        standard is True,
+        f"on a standard CPython 3.13 build (sys._is_gil_enabled() says True) gil_enabled() "
+        f"returned {standard!r}, not True. Python 3.13 did not remove the GIL: only the "
+        "separate free-threaded build (python3.13t) can run without it, and the standard "
+        "build of 3.13 and later has it on, as before. The version does not say; "
+        "sys._is_gil_enabled() does."
+    )
+    before = gil_enabled(
+        "on Python 3.12, which has no sys._is_gil_enabled", monkeypatch, (12, False, None)
+    )
     expect(
         before is True,
-        f"on an interpreter without sys._is_gil_enabled (Python 3.12 and older) gil_enabled() "
-        f"returned {before!r}: before 3.13 there is always a GIL, so True"
+        f"on Python 3.12, which has no sys._is_gil_enabled, gil_enabled() returned "
+        f"{before!r}: before 3.13 there is always a GIL, so True"
     )
