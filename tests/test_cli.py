@@ -179,8 +179,8 @@ def test_next_is_the_first_exercise_not_done_with_its_tasks(state_dir, capsys):
     status, out, _ = kata_here(capsys, "next")
     assert status == 0
     assert out.startswith(f"Next: {LOCKS.id}")
-    heading, tasks = common.tasks_section(LOCKS)
-    assert heading and tasks.splitlines()[0] in out
+    tasks = common.tasks_section(LOCKS)
+    assert tasks and f"{common.TASKS_SECTION} (from" in out and tasks.splitlines()[0] in out
     assert "deposit_all" in out  # the task list itself, not only a pointer to it
     assert f"pytest {Path('exercises', LOCKS.id)}" in out
     assert "python -m kata watch 03" in out
@@ -190,11 +190,11 @@ def test_next_is_the_first_exercise_not_done_with_its_tasks(state_dir, capsys):
 
 
 def test_hint_gives_one_more_each_call_then_says_there_are_no_more(state_dir, capsys):
-    count = len(re.findall(r"^#+ Hint \d+", (LOCKS.folder / "hints.md").read_text(), re.M))
+    count = len(re.findall(r"^## Hint \d+ · ", (LOCKS.folder / "hints.md").read_text(), re.M))
     assert count >= 2
     first = kata(state_dir, "hint", "03")  # once in its own process: the count is kept on disk
     assert first.returncode == 0, first.stderr
-    assert first.stdout.startswith(f"03_locks, hint 1 of {count}")
+    assert first.stdout.startswith(f"03_locks, hint 1 of {count} ({common.hints(LOCKS)[0].topic}):")
     for n in range(2, count + 1):
         status, out, _ = kata_here(capsys, "hint", "03" if n % 2 else "03_locks")
         assert status == 0
@@ -207,18 +207,79 @@ def test_hint_gives_one_more_each_call_then_says_there_are_no_more(state_dir, ca
     assert status == 2 and "no exercise called '99'" in err
 
 
-def test_hints_grouped_under_tasks_are_read_in_order(tmp_path, monkeypatch):
+def test_hints_are_read_in_the_one_format(tmp_path, monkeypatch):
     folder = tmp_path / "03_locks"
     folder.mkdir()
     (folder / "hints.md").write_text(
-        "# Hints\n\n## Task 1: deposit\n\n### Hint 1\nfirst\n\n### Hint 2\nsecond\n\n"
-        "## Task 2: withdraw\n\n### Hint 1\nthird\n"
+        "# Hints for 03_locks\n\n## Hint 1 · deposit\nfirst\n\n```python\n# not a heading\n```\n\n"
+        "## Hint 2 · deposit\nsecond\n\n### a detail\nof hint 2\n\n## Hint 3 · withdraw\nthird\n"
     )
     monkeypatch.setattr(manifest, "EXERCISES_DIR", tmp_path)
     found = common.hints(LOCKS)
-    assert [(h.context, h.text) for h in found] == [
-        ("Task 1: deposit", "first"), ("Task 1: deposit", "second"), ("Task 2: withdraw", "third"),
+    assert [(h.number, h.topic, h.text) for h in found] == [
+        (1, "deposit", "first\n\n```python\n# not a heading\n```"),
+        (2, "deposit", "second\n\n### a detail\nof hint 2"),
+        (3, "withdraw", "third"),
     ]  # fmt: skip
+    assert common.parse_hints((folder / "hints.md").read_text())[2] == []
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("# Hints for 03_locks\n\n## Task 1: deposit\n\n### Hint 1\nfirst\n", "is not `## Hint N · topic`"),
+        ("# Hints for 03_locks\n\n## Hint 1\nfirst\n", "is not `## Hint N · topic`"),
+        ("# Hints for 03_locks\n\n## Hint 1 · a\nx\n\n## Hint 3 · b\ny\n", "numbered [1, 3]"),
+        ("# Hints for 03_locks\n\n## Hint 1 · a\n\n## Hint 2 · b\ny\n", "`## Hint 1 · a` is empty"),
+        ("## Hint 1 · a\nx\n", "the first line is not the title"),
+        ("# Hints for 03 Locks\n\n## Hint 1 · a\nx\n", "expected `# Hints for 03_locks`"),
+    ],
+    ids=["grouped-under-tasks", "no-topic", "gap", "empty", "no-title", "other-title"],
+)
+def test_hints_in_another_shape_are_named(text, problem):
+    assert any(problem in p for p in common.hints_problems(text, "03_locks"))
+
+
+README = (
+    "# 03 · Locks\n\n## The idea\nShared state.\n\n## What you write\n1. `deposit`.\n\n"
+    "## How it works in Python 3\nLocks.\n\n```python\n# try_bank.py, not a heading\n```\n\n"
+    "## What changed since Python 2\n`threading`.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        (README + "\n## Measured\n2 cores.\n", None),
+        (README.replace("Shared state.", "word " * 300), "words come before `## What you write`"),
+        (README + "\n## Your tasks\nmore\n", "expected exactly"),
+        (README.replace("## Measured", "") + "\n## Measured\n2 cores.\n\n## Notes\nx\n", "expected exactly"),
+        (README.replace("## What changed since Python 2", "## What the source gets wrong"), "expected exactly"),
+        (README.replace("# 03 · Locks", "# Locks"), "the title"),
+    ],
+    ids=["measured-last", "tasks-too-far-down", "extra-section", "measured-not-last", "renamed", "no-number"],
+)
+def test_readme_shape_problems_are_named(text, problem):
+    problems = common.readme_problems(text)
+    assert problems == [] if problem is None else any(problem in p for p in problems), problems
+
+
+def test_the_tasks_are_the_what_you_write_section_outside_code_fences(tmp_path, monkeypatch):
+    folder = tmp_path / "03_locks"
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        "# 03 · Locks\n\n## The idea\nShared state.\n\n## What you write\n1. `deposit`.\n\n"
+        "```python\n## Your tasks  (a comment, not a heading)\n```\n\n### Run the tests\n`pytest`\n\n"
+        "## How it works in Python 3\nLocks.\n\n## What changed since Python 2\n`threading`.\n"
+    )
+    monkeypatch.setattr(manifest, "EXERCISES_DIR", tmp_path)
+    assert common.tasks_section(LOCKS) == (
+        "1. `deposit`.\n\n```python\n## Your tasks  (a comment, not a heading)\n```\n\n### Run the tests\n`pytest`"
+    )
+    assert common.readme_problems((folder / "README.md").read_text()) == []
+    (folder / "README.md").write_text((folder / "README.md").read_text().replace("## What you write", "## Your tasks"))
+    assert common.tasks_section(LOCKS) == ""  # no guessing at other headings
+    assert any("expected exactly" in p for p in common.readme_problems((folder / "README.md").read_text()))
 
 
 # --- reset ------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from kata import manifest, runner
+from kata.cli import common
 
 # These tests wait on whole pytest runs in subprocesses, each bounded by its own wall limit.
 pytestmark = pytest.mark.timeout(200)
@@ -172,6 +173,23 @@ def test_stub_and_solution_have_the_same_api(exercise):
     assert not differ, "signature or docstring differs between stub and solution: " + ", ".join(
         f"\n  {n}:\n    stub:     {stub[n]}\n    solution: {solution[n]}" for n in differ
     )
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_readme_has_the_shared_headings(exercise):
+    """`# NN · title`, then The idea, What you write, How it works in Python 3, What changed
+    since Python 2 and (optional) Measured, and the tasks on the first screen: the shape
+    `python -m kata next` reads, checked by the same parser (kata/cli/common.py)."""
+    problems = common.readme_problems((exercise.folder / "README.md").read_text())
+    assert not problems, f"exercises/{exercise.id}/README.md: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_hints_follow_the_one_format(exercise):
+    """`# Hints for NN_name`, then `## Hint N · topic` for N = 1..n, each with its text:
+    the format `python -m kata hint` reads, checked by the same parser (kata/cli/common.py)."""
+    problems = common.hints_problems((exercise.folder / "hints.md").read_text(), exercise.id)
+    assert not problems, f"exercises/{exercise.id}/hints.md: " + "; ".join(problems)
 
 
 def planned_run(item, scratch):

@@ -159,53 +159,176 @@ def kill_children() -> None:
 
 
 # --- README and hints --------------------------------------------------------------------------
+#
+# One shape for every exercise, read by one parser: the CLI (next, watch, hint) and the
+# self-test (tests/test_exercises.py) both use the functions below.
+#
+#   README.md   # NN · title
+#               ## The idea / ## What you write / ## How it works in Python 3 /
+#               ## What changed since Python 2 / ## Measured (optional, last)
+#   hints.md    # Hints for NN_name
+#               ## Hint 1 · topic, ## Hint 2 · topic ... (mildest first)
+#
+# Headings are only headings outside code fences: a `# comment` in a ``` block is code.
+
+README_SECTIONS = ("The idea", "What you write", "How it works in Python 3", "What changed since Python 2")
+README_OPTIONAL_LAST = "Measured"
+TASKS_SECTION = "What you write"
+TASKS_WITHIN_WORDS = 250  # "What you write" starts within the first screen of the README
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_HINT = re.compile(r"^Hint (\d+) · (\S.*)$")
 
 
-def tasks_section(exercise: manifest.Exercise) -> tuple[str, str]:
-    """(heading, text) of the README's tasks section ("## Your tasks", "## Tasks" ...)."""
+@dataclass
+class Line:
+    text: str
+    in_fence: bool  # inside a code fence, or one of its fence lines
+
+
+def lines(text: str) -> list[Line]:
+    """The lines of a Markdown text, each marked in or out of a code fence."""
+    marked: list[Line] = []
+    fence = ""
+    for line in text.splitlines():
+        opening = _FENCE.match(line)
+        if fence:
+            marked.append(Line(line, True))
+            closing = opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence)
+            if closing and not line.strip().lstrip(fence[0]):  # a closing fence carries no info string
+                fence = ""
+        elif opening:
+            fence = opening.group(1)
+            marked.append(Line(line, True))
+        else:
+            marked.append(Line(line, False))
+    return marked
+
+
+def heading(line: Line) -> tuple[int, str] | None:
+    """(level, title) when the line is a heading outside a code fence."""
+    found = None if line.in_fence else _HEADING.match(line.text)
+    return (len(found.group(1)), found.group(2)) if found else None
+
+
+@dataclass
+class Section:
+    title: str  # the heading's text, "" for what comes before the first heading
+    level: int
+    body: str  # everything up to the next heading of this level or higher, stripped
+
+
+def sections(text: str, level: int = 2) -> list[Section]:
+    """The text cut at its headings of `level` and above (outside code fences), in order.
+    Deeper headings stay in the body of the section they sit in."""
+    found = [Section("", 0, "")]
+    bodies: list[list[str]] = [[]]
+    for line in lines(text):
+        head = heading(line)
+        if head and head[0] <= level:
+            found.append(Section(head[1], head[0], ""))
+            bodies.append([])
+        else:
+            bodies[-1].append(line.text)
+    for section, body in zip(found, bodies):
+        section.body = "\n".join(body).strip()
+    return found
+
+
+def words_before(text: str, title: str, level: int = 2) -> int | None:
+    """How many words (outside code fences) come before the heading `title`."""
+    count = 0
+    for line in lines(text):
+        if heading(line) == (level, title):
+            return count
+        if not line.in_fence:
+            count += len(line.text.split())
+    return None
+
+
+def readme_problems(text: str) -> list[str]:
+    """What keeps a README from the shared shape; [] when it has it."""
+    problems = []
+    found = sections(text)
+    if found[0].body or len(found) < 2 or found[1].level != 1 or not re.match(r"\d\d · \S", found[1].title):
+        problems.append("the first line is not the title `# NN · ...`")
+    if any(s.level == 1 for s in found[2:]):
+        problems.append("a second level-1 heading: " + ", ".join(f"`# {s.title}`" for s in found[2:] if s.level == 1))
+    titles = [s.title for s in found if s.level == 2]
+    wanted = list(README_SECTIONS) + ([README_OPTIONAL_LAST] if titles[-1:] == [README_OPTIONAL_LAST] else [])
+    if titles != wanted:
+        problems.append(
+            "the level-2 headings are " + (", ".join(titles) or "none")
+            + "; expected exactly " + ", ".join(README_SECTIONS) + f" (then {README_OPTIONAL_LAST}, optional)"
+        )
+    empty = [s.title for s in found if s.level == 2 and not s.body]
+    if empty:
+        problems.append("empty sections: " + ", ".join(empty))
+    before = words_before(text, TASKS_SECTION)
+    if before is not None and before > TASKS_WITHIN_WORDS:
+        problems.append(
+            f"{before} words come before `## {TASKS_SECTION}`; at most {TASKS_WITHIN_WORDS}, so the tasks "
+            "are on the first screen (trim `## The idea`, move the rest to `## How it works in Python 3`)"
+        )
+    return problems
+
+
+def tasks_section(exercise: manifest.Exercise) -> str:
+    """The README's `## What you write` section (the tasks), "" if it has none."""
     readme = exercise.folder / "README.md"
     text = readme.read_text() if readme.is_file() else ""
-    sections = re.split(r"^(?=## )", text, flags=re.M)
-    for section in sections:
-        heading, _, body = section.partition("\n")
-        if heading.startswith("## ") and "task" in heading.lower():
-            return heading[3:].strip(), body.strip()
-    return "", ""
+    for section in sections(text):
+        if section.level == 2 and section.title == TASKS_SECTION:
+            return section.body
+    return ""
 
 
 @dataclass
 class Hint:
-    context: str  # the task heading a hint sits under, if the file groups them so
+    number: int
+    topic: str  # the task or function the hint is about: "withdraw"
     text: str
 
 
+def parse_hints(text: str) -> tuple[str, list[Hint], list[str]]:
+    """(title, hints, problems) of a hints.md: `# Hints for NN_name`, then `## Hint N · topic`
+    sections numbered 1..n, mildest first. `problems` is [] when the file has that shape."""
+    found = sections(text)
+    problems = []
+    title = found[1].title if len(found) > 1 and found[1].level == 1 else ""
+    if not title or found[0].body:
+        problems.append("the first line is not the title `# Hints for NN_name`")
+    parsed = []
+    for section in found[1:]:
+        hint = _HINT.match(section.title) if section.level == 2 else None
+        if hint:
+            parsed.append(Hint(int(hint.group(1)), hint.group(2).strip(), section.body))
+            if not section.body:
+                problems.append(f"`## {section.title}` is empty")
+        elif section is not found[1] or section.level != 1:
+            problems.append(f"`{'#' * section.level} {section.title}` is not `## Hint N · topic`")
+    numbers = [h.number for h in parsed]
+    if numbers != list(range(1, len(parsed) + 1)):
+        problems.append(f"the hints are numbered {numbers}; expected 1 to {len(parsed)} in order")
+    if not parsed:
+        problems.append("no `## Hint N · topic` sections")
+    return title, parsed, problems
+
+
+def hints_problems(text: str, exercise_id: str) -> list[str]:
+    """What keeps an exercise's hints.md from the one format; [] when it has it."""
+    title, _, problems = parse_hints(text)
+    if title and title != f"Hints for {exercise_id}":
+        problems.insert(0, f"the title is `# {title}`; expected `# Hints for {exercise_id}`")
+    return problems
+
+
 def hints(exercise: manifest.Exercise) -> list[Hint]:
-    """The hints in hints.md, mildest first: `## Hint N` sections, or `### Hint N`
-    sections grouped under `## Task ...` headings."""
+    """The hints in hints.md, mildest first (`## Hint N · topic` sections)."""
     path = exercise.folder / "hints.md"
     text = path.read_text() if path.is_file() else ""
-    found: list[Hint] = []
-    headings: dict[int, str] = {}
-    current: list[str] | None = None
-    for line in text.splitlines():
-        heading = re.match(r"^(#{1,6})\s+(.*?)\s*$", line)
-        if heading:
-            if current is not None:
-                found[-1].text = "\n".join(current).strip()
-                current = None
-            level, title = len(heading.group(1)), heading.group(2)
-            if re.match(r"hint\b", title, re.I):
-                context = " / ".join(headings[k] for k in sorted(headings) if 1 < k < level)
-                found.append(Hint(context, ""))
-                current = []
-            else:
-                headings = {k: v for k, v in headings.items() if k < level}
-                headings[level] = title
-        elif current is not None:
-            current.append(line)
-    if current is not None:
-        found[-1].text = "\n".join(current).strip()
-    return found
+    return parse_hints(text)[1]
 
 
 def timestamp() -> str:

@@ -45,8 +45,7 @@ def forget(exercise_id: str) -> None:
 
 def _show(exercise, index: int, all_hints) -> None:
     hint = all_hints[index]
-    about = f" ({hint.context})" if hint.context else ""
-    print(f"{exercise.id}, hint {index + 1} of {len(all_hints)}{about}:\n")
+    print(f"{exercise.id}, hint {index + 1} of {len(all_hints)} ({hint.topic}):\n")
     print(hint.text)
 
 

@@ -24,10 +24,10 @@ def run(args) -> int:
     state = states.get(exercise.id, {}).get("state", common.NEVER_RUN)
     print(f"Next: {exercise.id} · {exercise.title}")
     print(f"Latest result: {state}")
-    heading, tasks = common.tasks_section(exercise)
+    tasks = common.tasks_section(exercise)
     readme = common.shown(exercise.folder / "README.md")
     if tasks:
-        print(f"\n{heading} (from {readme}, which has the lesson too):\n")
+        print(f"\n{common.TASKS_SECTION} (from {readme}, which has the lesson too):\n")
         print(tasks)
     else:
         print(f"\nThe lesson and the tasks are in {readme}.")

@@ -95,10 +95,10 @@ def run(args) -> int:
                 exercise = following
                 path = common.module_path(exercise, args.target)
                 tested = signature(path)
-                heading, tasks = common.tasks_section(exercise)
+                tasks = common.tasks_section(exercise)
                 print(f"\nNext: {exercise.id} · {exercise.title}")
                 if tasks:
-                    print(f"\n{heading} (from {common.shown(exercise.folder / 'README.md')}):\n\n{tasks}")
+                    print(f"\n{common.TASKS_SECTION} (from {common.shown(exercise.folder / 'README.md')}):\n\n{tasks}")
             print(f"\nWatching {common.shown(path)}: save it to rerun the tests (Ctrl-C to stop).", flush=True)
             wait_for_change(path, args.interval, tested)
     except KeyboardInterrupt:
