@@ -1,6 +1,6 @@
 """11_greenlets: taking turns by hand with greenlet.
 
-Your work: write the four functions below (see README.md, "Your tasks"). Run the
+Your work: write the four functions below (see README.md, "What you write"). Run the
 tests with:  pytest exercises/11_greenlets
 """
 
