@@ -67,7 +67,9 @@ def play(
     """Run one referee process per ``(team, points)`` in ``referees``, all at the same time.
 
     Start every process first, then join every one, and only then return
-    ``board.scores()``.
+    ``board.scores()``. Each process's target is ``referee`` (or another top-level
+    function), never a function nested in ``play`` or a lambda: under spawn and forkserver
+    the target is pickled, by module and name, and those have no name to import.
     """
     raise NotImplementedError
 

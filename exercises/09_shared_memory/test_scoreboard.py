@@ -16,6 +16,7 @@ import ctypes
 import multiprocessing
 import multiprocessing.synchronize
 import os
+import pickle
 import sys
 import threading
 import time
@@ -23,6 +24,7 @@ from multiprocessing import shared_memory
 
 import pytest
 
+import kata.timing as timing
 from kata import Call, finishes_within, implementation
 from kata.probes import scoreboard as probe
 
@@ -368,6 +370,65 @@ def test_play_runs_the_referees_at_once_and_waits_for_them():
         f"the referees made 4 adds, and the pause given to play() was called {tally.calls} "
         "times: play must pass its pause on to every referee"
     )
+
+
+def unsendable(process) -> str:
+    """Why spawn and forkserver could not send this process to a child: its target, or its
+    class, cannot be pickled. '' when they can."""
+    for what, thing in (("target", getattr(process, "_target", None)), ("class", type(process))):
+        try:
+            pickle.dumps(thing)
+        except Exception as exc:  # PicklingError, AttributeError, TypeError: all say the same
+            return f"its {what}, {thing!r}, cannot be pickled ({type(exc).__name__}: {exc})"
+    return ""
+
+
+def test_every_child_runs_a_top_level_function(monkeypatch, segments):
+    adds_in_this_process()
+    me = os.getpid()
+    sent = []  # (process name, why it cannot be sent, or '')
+    original_start = multiprocessing.process.BaseProcess.start
+
+    def start(process):  # multiprocessing's own Process.start, watched (never your module)
+        if os.getpid() == me:
+            sent.append((process.name, unsendable(process)))
+        return original_start(process)
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", start)
+    for what, fn, args, expected in (
+        ("play(board, [(0, [1]), (1, [2])])", scoreboard.play, ([(0, [1]), (1, [2])],), [1, 2]),
+        ("doubled_in_child([1, 2])", scoreboard.doubled_in_child, ([1, 2],), [2, 4]),
+    ):
+        del sent[:]
+        if fn is scoreboard.play:
+            args = (scoreboard.Scoreboard(2), *args)
+        error = returned = None
+        try:
+            returned = finishes_within(timing.child_ready(), fn, *args)
+        except Exception as exc:  # judged below, with what the starts saw
+            error = exc
+        bad = [f"{name}: {why}" for name, why in sent if why]
+        if bad:
+            pytest.fail(
+                f"{what} started a child process that only fork can start: "
+                f"{'; '.join(bad)}. Under fork (the Linux default up to Python 3.13) a child is a "
+                "copy of the parent and gets its target without pickling, so this works there. "
+                "Under spawn (macOS, Windows) and forkserver (Linux from Python 3.14) the target "
+                "is pickled by its module and name, and the child imports it: a function nested "
+                "inside another one, or a lambda, has no such name, and Process.start() raises "
+                "(AttributeError: Can't pickle local object ...). Hand Process the top-level "
+                "function itself: Process(target=referee, args=(board, team, points, pause)).",
+                pytrace=False,
+            )
+        if error is not None:
+            raise error
+        assert len(sent) == (2 if fn is scoreboard.play else 1), (
+            f"{what} started {len(sent)} processes; expected "
+            + ("one per referee, 2" if fn is scoreboard.play else "one child")
+        )
+        assert type(returned) is list and returned == expected, (
+            f"{what} returned {returned!r}; expected the list {expected}"
+        )
 
 
 def joins_before_starting_all(thread, processes) -> bool:
