@@ -26,6 +26,8 @@ the learner's code runs, so its start-up is not mistaken for theirs.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
+import multiprocessing.process
 import os
 import time
 
@@ -102,6 +104,24 @@ def descendants() -> list:
     return found
 
 
+def live_children() -> list:
+    """The multiprocessing.Process objects this process started that are running now.
+
+    Unlike multiprocessing.active_children(), it neither reaps an ended child nor takes
+    it off multiprocessing's list of children (tests read that list to see which were
+    never joined): it asks each child's sentinel, which only says whether it ended.
+    """
+    alive = []
+    for process in list(getattr(multiprocessing.process, "_children", ())):
+        try:
+            ended = multiprocessing.connection.wait([process.sentinel], 0)
+        except (ValueError, OSError):  # closed, or not started: not running
+            continue
+        if not ended:
+            alive.append(process)
+    return alive
+
+
 def warm_up() -> None:
     """Under forkserver, start the server and wait for it (a no-op child), before the test
     times the learner's code: its start-up, once a session, is then not theirs."""
@@ -143,15 +163,15 @@ class ChildWatch:
         return time.monotonic() - self.began
 
     def children(self) -> bool:
-        """Is a child process alive now? multiprocessing's own list of children first
-        (cheap), every 0.05 s; the whole process table (psutil, tens of ms on a busy
-        machine) at most every 0.25 s, for children started some other way."""
+        """Is a child process alive now? multiprocessing's own children first (cheap,
+        live_children()), every 0.05 s; the whole process table (psutil, tens of ms on a
+        busy machine) at most every 0.25 s, for children started some other way."""
         now = time.monotonic()
         if now - self._looked < 0.05:
             return self.alive
         self._looked = now
         ignored = set(self.ignore())
-        if any(p.pid not in ignored for p in multiprocessing.active_children()):
+        if any(p.pid not in ignored for p in live_children()):
             self.alive = True
         elif now - self._table >= 0.25:
             self._table = now
@@ -163,10 +183,14 @@ class ChildWatch:
             self.any_seen = True
         return self.alive
 
-    def hopeless(self) -> bool:
+    def none_for(self) -> float:
+        """How long no child process has been seen alive (since the watch began, if none
+        ever was)."""
         self.children()
-        now = time.monotonic()
-        return now - self._seen > self.grace or now - self.began > self.bound
+        return time.monotonic() - self._seen
+
+    def hopeless(self) -> bool:
+        return self.none_for() > self.grace or self.since() > self.bound
 
     def why(self) -> str:
         """Why hopeless() said so, for a failure message."""

@@ -212,7 +212,7 @@ class NotingChildren:
         try:
             return self.fn(*args)
         finally:
-            self.at_return = set(multiprocessing.active_children())
+            self.at_return = set(timing.live_children())
 
 
 def finish_watched(running, what, explain="", watch=None):

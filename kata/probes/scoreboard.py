@@ -21,13 +21,15 @@ import multiprocessing
 import os
 import time
 
+from kata.timing import HOLD_LIMIT  # the longest a probe waits for a test that may be gone
+
 _CALLS, _INSIDE, _MOST, _ARMED, _EVENTS = range(5)
 
 
 def after_gate(arrived, gate, fn, *args) -> None:
     """Release `arrived` (one per referee), wait for `gate` (an Event), then fn(*args)."""
     arrived.release()
-    if not gate.wait(30):
+    if not gate.wait(HOLD_LIMIT):
         raise SystemExit("the test never opened the gate")
     fn(*args)
 
@@ -117,11 +119,15 @@ class StallingPoints:
 
     The referee adds the first item, then, asking for the second, waits here: between two
     adds, holding no lock. ``stalled`` is set then, and ``pid`` says which process it is.
+    ``begun`` is set as soon as a referee in another process than the one that made it
+    first looks at its points: that child process has started.
     """
 
     def __init__(self, items) -> None:
         self.items = list(items)
         self.stalled = multiprocessing.Event()
+        self.begun = multiprocessing.Event()
+        self._maker = os.getpid()
         self._released = multiprocessing.Event()
         self._pid = multiprocessing.Value("i", 0)
 
@@ -129,17 +135,24 @@ class StallingPoints:
         if not self._released.is_set():
             self._pid.value = os.getpid()
             self.stalled.set()
-            self._released.wait(30)
+            self._released.wait(HOLD_LIMIT)
+
+    def _begin(self) -> None:
+        if os.getpid() != self._maker:
+            self.begun.set()
 
     def __len__(self) -> int:
+        self._begin()
         return len(self.items)
 
     def __getitem__(self, index):
+        self._begin()
         if index != 0 and not isinstance(index, slice):
             self._stall()
         return self.items[index]
 
     def __iter__(self):
+        self._begin()
         for index, item in enumerate(self.items):
             if index == 1:
                 self._stall()
@@ -167,7 +180,7 @@ class Gate:
 
     def __call__(self) -> None:
         self.entered.set()
-        self._opened.wait(30)
+        self._opened.wait(HOLD_LIMIT)
 
     def open(self) -> None:
         self._opened.set()
@@ -178,6 +191,11 @@ class KilledAtStart:
     forked from this process kills itself with SIGKILL as it starts (fork only: the
     after-fork hooks of multiprocessing run in a forked child before its target), so its
     exit code is negative, -9, as for a child the OOM killer or a crash ended."""
+
+    @staticmethod
+    def possible() -> bool:
+        """Only a forked child runs this process's after-fork hooks."""
+        return multiprocessing.get_start_method() == "fork"
 
     def arm(self) -> None:
         from multiprocessing import util

@@ -19,9 +19,9 @@ import os
 import time
 from multiprocessing.connection import Client
 
-# The longest a task waits for the test's word. A right answer never comes near it; it
-# only keeps a task from outliving a test that failed and went away.
-HOLD_LIMIT = 30.0
+# HOLD_LIMIT: the longest a task waits for the test's word. A right answer never comes
+# near it; it only keeps a task from outliving a test that failed and went away.
+from kata.timing import HOLD_LIMIT
 
 
 class TaskFailed(Exception):
