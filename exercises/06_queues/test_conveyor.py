@@ -23,7 +23,7 @@ from collections import Counter
 
 import pytest
 
-from kata import Call, finishes_within, implementation
+from kata import Call, finishes_within, guard, implementation
 
 conveyor = implementation("conveyor")
 
@@ -619,6 +619,88 @@ def test_run_conveyor_gives_up_when_no_consumer_takes_anything(consumers_killed)
     assert any(is_consumer(p) for p in consumers_killed), (
         "none of the processes run_conveyor started runs consume (as its target, or as a "
         f"Process subclass named after it).\n{process_table(consumers_killed)}"
+    )
+
+
+@contextlib.contextmanager
+def trickling(every):
+    """Results that trickle in: each get this process makes on a multiprocessing queue
+    (run_conveyor reading its results) takes `every` seconds more, as over a slow link.
+    multiprocessing's own Queue.get is slowed, never your module; the child processes are
+    not slowed, nor threads older than this (a call left running by an earlier test).
+    Yields the list of the times of those gets."""
+    me, older = os.getpid(), set(threading.enumerate())
+    original_get = multiprocessing.queues.Queue.get
+    gets = []
+
+    def get(self, block=True, timeout=None):
+        if os.getpid() == me and threading.current_thread() not in older:
+            gets.append(time.monotonic())
+            time.sleep(every)  # the slow link itself: this waits for nothing
+        return original_get(self, block, timeout)
+
+    multiprocessing.queues.Queue.get = get
+    try:
+        yield gets
+    finally:
+        multiprocessing.queues.Queue.get = original_get
+
+
+def test_run_conveyor_keeps_one_deadline_while_results_trickle_in(started):
+    # 10_000 numbers in 100 batches: the producers are done at once, and then each result
+    # takes timeout / 10 to reach the parent, so reading all of them would take 10 times
+    # the timeout. One deadline for the whole call ends it at the timeout; a get given the
+    # whole timeout again never times out, as results keep coming.
+    count, producers, consumers, batch = 10_000, 3, 2, 100
+    timeout = 0.6
+    for _ in range(4):  # longer each time while it never got to read (slow process starts)
+        every = timeout / 10
+        del started[:]
+        with trickling(every) as gets:
+            began = time.monotonic()
+            running = Call(
+                conveyor.run_conveyor, count, producers, consumers, batch, timeout,
+                name="calling run_conveyor",
+            )  # fmt: skip
+            running.thread.join(timeout + every + SOON)
+            took = time.monotonic() - began
+            read = len(gets)
+        if running.thread.is_alive():
+            guard.excuse(running.thread)
+            late = sum(1 for t in gets if t > began + timeout)
+            pytest.fail(
+                f"run_conveyor({count:_}, producers={producers}, consumers={consumers}, "
+                f"batch={batch}, timeout={timeout}) was still running {took:.1f} s after it was "
+                f"called, with results coming in one every {every:.2f} s: it had read "
+                f"{len(gets)} of them, {late} after its deadline. Each get that waits the "
+                "whole timeout again (results.get(timeout=timeout)) restarts the clock with "
+                "every result that arrives, so while results keep coming no get ever times "
+                "out, and the call runs for as long as they do. One deadline for the whole "
+                "call: deadline = time.monotonic() + timeout at the start; before every get, "
+                "left = deadline - time.monotonic(), raise TimeoutError when it is <= 0, and "
+                f"get(timeout=left).\n{process_table(started)}",
+                pytrace=False,
+            )
+        if isinstance(running.error, TimeoutError) and not read:
+            timeout *= 2  # its processes had not finished starting: it never got to read
+            continue
+        break
+    outcome = running.finish(0, "run_conveyor") if not isinstance(running.error, TimeoutError) else None
+    assert outcome is None, (
+        f"run_conveyor({count:_}, ..., timeout={timeout}), with results coming in one every "
+        f"{every:.2f} s, returned {outcome!r:.60} after {took:.2f} s instead of "
+        "raising TimeoutError at its deadline"
+        + ("" if read else " (the test slows multiprocessing.Queue.get in this process: read the results with it)")
+    )
+    assert read, (
+        f"run_conveyor raised TimeoutError 4 times, the last with timeout={timeout}, "
+        "without reading a single result: its producers never ended in time.\n"
+        f"{process_table(started)}"
+    )
+    left = [p.name for p in started if p.is_alive()]
+    assert not left, (
+        f"run_conveyor raised TimeoutError but left {left} running: before giving up, "
+        f"terminate() and join() every process still running.\n{process_table(started)}"
     )
 
 
