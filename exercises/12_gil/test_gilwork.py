@@ -178,7 +178,7 @@ class NotingChildren:
         try:
             return self.fn(*args, **kwargs)
         finally:
-            self.at_return = set(timing.live_children())
+            self.at_return = set(multiprocessing.active_children())
 
 
 def crunch_in_processes(folder, count, workers=OMITTED):
@@ -689,6 +689,15 @@ def test_gil_enabled_asks_the_running_interpreter(monkeypatch):
     )
     # Other interpreters, simulated whole (version, build and sys._is_gil_enabled agree),
     # so that looking the function up and checking the version are both right.
+    standard = gil_enabled("on a standard CPython 3.13 build", monkeypatch, (13, False, True))
+    expect(
+        standard is True,
+        f"on a standard CPython 3.13 build (sys._is_gil_enabled() says True) gil_enabled() "
+        f"returned {standard!r}, not True. Python 3.13 did not remove the GIL: only the "
+        "separate free-threaded build (python3.13t) can run without it, and the standard "
+        "build of 3.13 and later has it on, as before. The version does not say; "
+        "sys._is_gil_enabled() does."
+    )
     off = gil_enabled(
         "on a free-threaded 3.13t running without the GIL", monkeypatch, (13, True, False)
     )
@@ -703,19 +712,10 @@ def test_gil_enabled_asks_the_running_interpreter(monkeypatch):
     expect(
         back_on is True,
         f"on a free-threaded 3.13t with the GIL turned back on (sys._is_gil_enabled() says "
-        f"True) gil_enabled() returned {back_on!r}, not True. How it was built (sysconfig's "
+        f"True) gil_enabled() returned {back_on!r}, not True: how it was built (sysconfig's "
         "Py_GIL_DISABLED) does not say whether the GIL is on now: PYTHON_GIL=1, or "
         "importing an extension that needs the GIL, turns it back on. Ask the interpreter, "
         "at run time."
-    )
-    standard = gil_enabled("on a standard CPython 3.13 build", monkeypatch, (13, False, True))
-    expect(
-        standard is True,
-        f"on a standard CPython 3.13 build (sys._is_gil_enabled() says True) gil_enabled() "
-        f"returned {standard!r}, not True. Python 3.13 did not remove the GIL: only the "
-        "separate free-threaded build (python3.13t) can run without it, and the standard "
-        "build of 3.13 and later has it on, as before. The version does not say; "
-        "sys._is_gil_enabled() does."
     )
     before = gil_enabled(
         "on Python 3.12, which has no sys._is_gil_enabled", monkeypatch, (12, False, None)

@@ -2,7 +2,7 @@
 build running without the GIL.
 
 Caught by: test_gil_enabled_asks_the_running_interpreter
-Says: did not return False
+Says: running without the GIL (sys._is_gil_enabled() says False)
 """
 
 from kata.runner import load_reference
