@@ -22,24 +22,29 @@ from pathlib import Path
 import psutil
 import pytest
 
-from kata import Call, finishes_within, guard, implementation, messages
+import kata.timing as timing
+from kata import Call, guard, implementation, messages
 from kata.probes import workpool as probe
 
 workpool = implementation("workpool")
 
 WORKERS = 3  # k, the pool size most tests ask for
-SLOW_START = multiprocessing.get_start_method() != "fork"  # spawn, forkserver: workers boot slowly
-BOOT = 20.0 if SLOW_START else 5.0  # the longest a test waits for the first task to start
-PATIENCE = 15.0 if SLOW_START else 2.0  # ... and then for another task to start
-STALLED = 1.0  # every process busy (or idle), fewer than k tasks running, for this long: k won't come
-IDLE = 0.3  # asleep with no CPU used for this long: a worker with nothing to do
-EXTRA_LOOK = 0.3 if SLOW_START else 0.05  # with k tasks held, time for a (k+1)th to show up
-TIMEOUT = 1.0 if SLOW_START else 0.2  # the timeout passed to run_all in the timeout test
-SHUT_DOWN_SECONDS = 4.0 if SLOW_START else 2.0  # for terminate() and join() after a timeout
+# Bounds, from kata.timing. A worker started with spawn or forkserver can take many
+# seconds to boot on a busy machine: the bounds on a task's start allow for it, and the
+# test tells sooner when no task will come (every live worker busy or idle, STALLED; no
+# worker process and no task running, SOON).
+BOOT = timing.child_ready()  # the longest a test waits for the first task to start
+PATIENCE = timing.child_ready()  # ... and then for another task to start
+STALLED = timing.AT_ONCE  # every process busy (or idle), fewer than k tasks running, for this long: k won't come
+# for terminate() and join() after a timeout (a pool of booted workers takes longer)
+SHUT_DOWN_SECONDS = timing.CROWD if timing.boots_children() else timing.SOON
+# Windows and inputs.
+IDLE = 0.3  # window: asleep with no CPU used for this long, a worker with nothing to do
+EXTRA_LOOK = timing.WATCH  # window: with k tasks held, time for a (k+1)th to show up
+# input: the timeout passed to run_all in the timeout test (under spawn and forkserver
+# long enough that the tasks have usually started when it runs out)
+TIMEOUT = 1.0 if timing.boots_children() else 0.2
 
-# A right answer is done in about a second, but a worker started with spawn or
-# forkserver can take many seconds to boot on a busy machine: these waits allow for
-# it, and so does the time limit of each test.
 pytestmark = pytest.mark.timeout(BOOT + 3 * PATIENCE)
 
 SHUT_DOWN = (
@@ -67,6 +72,12 @@ STUCK = (
     "to the pool?). Stuck in join()? join() waits for the workers to exit, and they only "
     "exit once the pool is closed (close()) or terminated (terminate())."
 )
+
+
+@pytest.fixture(autouse=True)
+def _forkserver_booted():
+    """Under forkserver, the server boots before the test watches your code (timing.warm_up)."""
+    timing.warm_up()
 
 
 def jobs(count):
@@ -97,6 +108,7 @@ class Switchboard:
         self.most_processes = 0  # the most child processes alive when a task started
         self.last_start = None  # when the latest task started
         self.first_start = None  # ... and the first
+        self.last_change = time.monotonic()  # when a task last started or ended
         self._created = time.monotonic()
         self._released = set()
         self._everyone_released = self._call_over = self._closing = self._left_open = False
@@ -130,7 +142,7 @@ class Switchboard:
                 self.running.add(index)
                 self.peak = max(self.peak, len(self.running))
                 self.most_processes = max(self.most_processes, processes)
-                self.last_start = time.monotonic()
+                self.last_start = self.last_change = time.monotonic()
                 self.first_start = self.first_start or self.last_start
                 self._changed.notify_all()
                 self._changed.wait_for(lambda: self._may_finish(index), probe.HOLD_LIMIT)
@@ -138,6 +150,7 @@ class Switchboard:
             _, _, _, ended = line.recv()
             with self._changed:
                 self.runs[index][2] = ended
+                self.last_change = time.monotonic()
                 self.running.discard(index)
                 self.finished.append(index)
                 self._changed.notify_all()
@@ -211,7 +224,7 @@ class Switchboard:
     def wait_until_finished(self, index):
         with self._changed:
             return self._changed.wait_for(
-                lambda: index in self.finished or self._call_over, PATIENCE
+                lambda: index in self.finished or self._call_over, timing.SOON
             ) and index in self.finished
 
     def finished_count(self):
@@ -224,33 +237,38 @@ class Switchboard:
                 make_jobs=jobs, after_first_start=None, **kwargs):
         """Call workpool.run_all on `count` jobs (made by `make_jobs`) while `director`
         (if any) steers the tasks. It must return within `seconds`, and within
-        `after_first_start` seconds of the first task's start, if that is given."""
+        `after_first_start` seconds of the first task's start, if that is given; and it
+        is stuck once, for timing.SOON, it has had no live child process and no task
+        has started or ended (no worker to run a task, nothing happening)."""
         directing = None
         if director is not None:
             directing = threading.Thread(target=director, args=(self,), name="director", daemon=True)
             directing.start()
         try:
-            if after_first_start is None:
-                return finishes_within(
-                    seconds, workpool.run_all, self.task, make_jobs(count), workers, explain=explain, **kwargs
-                )
             call = Call(workpool.run_all, self.task, make_jobs(count), workers,
                         name="calling run_all", changed=self._changed, **kwargs)
-            deadline = time.monotonic() + seconds
-            with self._changed:
-                while not call.done:
-                    limit = deadline
-                    if self.first_start is not None:
-                        limit = min(deadline, self.first_start + after_first_start)
-                    left = limit - time.monotonic()
-                    if left <= 0:
-                        break
+            began = time.monotonic()
+            deadline = began + seconds
+            watch = timing.ChildWatch(seconds)
+            idle = False
+            while not call.done:
+                limit = deadline
+                if self.first_start is not None and after_first_start is not None:
+                    limit = min(deadline, self.first_start + after_first_start)
+                left = limit - time.monotonic()
+                if left <= 0:
+                    break
+                idle = min(watch.none_for(), time.monotonic() - self.last_change) > timing.SOON
+                if idle:
+                    break
+                with self._changed:
                     self._changed.wait(min(0.05, left))
             if not call.done:
                 guard.excuse(call.thread)  # reported here; the leak check need not repeat it
-                waited = time.monotonic() - (deadline - seconds)
+                waited = time.monotonic() - began
+                how = f", with no worker process alive and no task running for {timing.SOON:g} s" if idle else ""
                 pytest.fail(messages.stuck_report(
-                    f"run_all has not returned {waited:.1f} s after it was called:", [call.thread], explain
+                    f"run_all has not returned {waited:.1f} s after it was called{how}:", [call.thread], explain
                 ), pytrace=False)
             return call.finish(0.0, "run_all", explain)
         except ValueError as exc:
@@ -267,7 +285,7 @@ class Switchboard:
                 self._call_over = True
                 self._changed.notify_all()
             if directing is not None:
-                directing.join(PATIENCE)
+                directing.join(timing.SOON)
 
     def pids(self):
         with self._changed:
@@ -321,9 +339,9 @@ class Switchboard:
             Client(self._listener.address).close()  # wakes accept()
         except OSError:
             pass
-        self._accepting.join(PATIENCE)
+        self._accepting.join(timing.SOON)
         self._listener.close()
-        deadline = time.monotonic() + PATIENCE
+        deadline = time.monotonic() + timing.SOON
         for thread in list(self._threads):
             thread.join(max(0.0, deadline - time.monotonic()))
         for line in self._lines:
@@ -332,7 +350,7 @@ class Switchboard:
         # let go, a moment to exit by themselves. Killed instead (the harness kills what a
         # test leaves), a worker can die holding one of the pool's locks, and the pool's
         # own clean-up at interpreter exit would then wait for that lock for ever.
-        deadline = time.monotonic() + (0.0 if self._left_open else 1.0)
+        deadline = time.monotonic() + (0.0 if self._left_open else timing.AT_ONCE)
         while time.monotonic() < deadline and any(
             what == "still running" for what in still_there(self.worker_pids()).values()
         ):

@@ -25,12 +25,16 @@ from multiprocessing import shared_memory
 import pytest
 
 import kata.timing as timing
-from kata import Call, finishes_within, implementation
+from kata import Call, finishes_within, guard, implementation, messages
 from kata.probes import scoreboard as probe
 
 scoreboard = implementation("scoreboard")
 
-pytestmark = pytest.mark.timeout(60)  # the tests' own bounds allow for slow spawn starts
+# Every bound comes from kata.timing. The long one, timing.child_ready(), is waited out
+# only for a referee process that is alive and has not yet said it started; once it has,
+# a few adds take a moment (CROWD), and a referee that died is seen at once.
+pytestmark = pytest.mark.timeout(3 * timing.CHILD_READY_BOOTED)
+TORN_WATCH = 1.0  # window: how long the one-step test watches for the board's lock coming free too early
 
 REFEREES = 2
 ADDS_EACH = 4
@@ -117,27 +121,53 @@ def raw_numbers(board) -> list[int]:
     return numbers
 
 
-def patience() -> float:
-    """How long started children may take to do a few adds."""
-    return 2.0 if multiprocessing.get_start_method() == "fork" else 10.0
+@pytest.fixture(autouse=True)
+def _forkserver_booted():
+    """Under forkserver, the server boots before the test watches your code (timing.warm_up)."""
+    timing.warm_up()
 
 
-def startup() -> float:
-    """How long children may take to start and begin their work. A forked child is a copy
-    of a running process; a spawn or forkserver child is a fresh interpreter that imports
-    modules first, which takes long on a busy machine."""
-    return 2.0 if multiprocessing.get_start_method() == "fork" else 30.0
+def started_referee(board, *args, name="referee"):
+    """A referee process running scoreboard.referee(board, *args), started; it says so
+    (probe.after_gate, with its gate open) before it calls referee. Returns it and a
+    function that waits for that word: up to timing.child_ready() while it lives, and
+    failing the test at once if it ended first."""
+    arrived, gate = multiprocessing.Semaphore(0), multiprocessing.Event()
+    gate.set()
+    child = multiprocessing.Process(
+        target=probe.after_gate, args=(arrived, gate, scoreboard.referee, board, *args), name=name, daemon=True
+    )
+    with sending(board):
+        child.start()
+    # start() lets go of the arguments; under spawn and forkserver the child unpickles
+    # them later, and a semaphore must still exist then: this process keeps them.
+    child.kata_keeps = (arrived, gate)
+
+    def wait_started():
+        deadline = time.monotonic() + timing.child_ready()
+        while not arrived.acquire(timeout=0.02):
+            if not child.is_alive():
+                pytest.fail(
+                    f"the referee process ended (exit code {child.exitcode}) before it "
+                    "could begin: see the captured stderr",
+                    pytrace=False,
+                )
+            if time.monotonic() > deadline:
+                stop([child], 0.0)
+                pytest.fail(f"the referee process did not start within {timing.child_ready():g} s", pytrace=False)
+
+    return child, wait_started
 
 
 def now(fn, *args):
     """fn(*args) for a board in this process, failing fast if it waits for its own lock."""
-    return finishes_within(1.0, fn, *args, explain=REENTRANCY)
+    return finishes_within(timing.AT_ONCE, fn, *args, explain=REENTRANCY)
 
 
 def adds_in_this_process() -> None:
     """Fail at once when add() cannot finish even here, in one process (it waits for its
-    own lock): children would wait the same way, and the test would wait startup() for
-    them, 30 s under spawn, only to say the same."""
+    own lock): children would wait the same way, and the test would wait for them only
+    to say the same."""
     now(scoreboard.Scoreboard(1).add, 0, 1)
 
 
@@ -151,7 +181,7 @@ def stop(processes, seconds) -> None:
     for process in processes:
         if process.is_alive():
             process.kill()
-            process.join(5)
+            process.join(timing.SOON)
 
 
 def test_a_new_board_adds_points_in_this_process():
@@ -187,16 +217,14 @@ def test_a_new_board_adds_points_in_this_process():
 def test_a_referee_process_updates_the_parents_board():
     adds_in_this_process()
     board = scoreboard.Scoreboard(3)
-    child = multiprocessing.Process(
-        target=scoreboard.referee, args=(board, 1, [3, 4]), name="referee", daemon=True
-    )
+    child, wait_started = started_referee(board, 1, [3, 4])
     try:
-        with sending(board):
-            child.start()
-        child.join(startup())
+        wait_started()
+        child.join(timing.CROWD)
         assert not child.is_alive(), (
-            f"referee(board, 1, [3, 4]) still runs after {startup():g} s: is it waiting for "
-            "a lock it already holds, or for one that is never released?"
+            f"referee(board, 1, [3, 4]) still runs {timing.CROWD:g} s after its process "
+            "started: is it waiting for a lock it already holds, or for one that is never "
+            "released?"
         )
         assert child.exitcode == 0, (
             f"the referee process ended with exit code {child.exitcode}: an exception "
@@ -230,21 +258,21 @@ def test_referees_at_once_lose_no_points():
         with sending(board):
             for referee in referees:
                 referee.start()
-        deadline = time.monotonic() + startup()
+        deadline = time.monotonic() + timing.child_ready()
         for _ in referees:  # every referee is running before any of them adds a point
             while not arrived.acquire(timeout=0.05):
                 ended = [f"{r.name} (exit code {r.exitcode})" for r in referees if not r.is_alive()]
                 assert not ended, f"{ended} ended before it could begin: see the captured stderr"
                 assert time.monotonic() < deadline, (
-                    f"not all {REFEREES} referee processes started within {startup():g} s"
+                    f"not all {REFEREES} referee processes started within {timing.child_ready():g} s"
                 )
         gate.set()
-        deadline = time.monotonic() + patience()
+        deadline = time.monotonic() + timing.CROWD
         for referee in referees:
             referee.join(max(0.0, deadline - time.monotonic()))
         stuck = [r.name for r in referees if r.is_alive()]
         assert not stuck, (
-            f"{stuck} did not finish {ADDS_EACH} adds each within {patience():g} s: are they "
+            f"{stuck} did not finish {ADDS_EACH} adds each within {timing.CROWD:g} s: are they "
             "waiting for a lock that is already held?"
         )
         crashed = [f"{r.name} (exit code {r.exitcode})" for r in referees if r.exitcode != 0]
@@ -300,14 +328,24 @@ def test_play_runs_the_referees_at_once_and_waits_for_them():
     referees = [(0, stalling), (1, [10]), (0, [3])]
     started_before = len(getattr(multiprocessing.process, "_children", ()))
     call = Call(scoreboard.play, board, referees, tally, name="play")
+    let_go = None
     try:
-        deadline = time.monotonic() + startup()
-        while not stalling.stalled.wait(0.01) and not call.done and time.monotonic() < deadline:
-            pass
+        # Until the first referee's process has begun (looked at its points), it may be
+        # booting, as long as a child process lives; once it has, its first add is quick.
+        watch, begun = timing.ChildWatch(), None
+        while not stalling.stalled.wait(0.01) and not call.done:
+            if stalling.begun.is_set():
+                begun = begun or time.monotonic()
+                if time.monotonic() - begun > timing.SOON:
+                    break
+            elif watch.hopeless():
+                break
         if not call.done:
             assert stalling.stalled.is_set(), (
-                f"within {startup():g} s of calling play(), the first referee did not add "
-                "its first point (is add stuck on a lock?)"
+                f"the first referee's process began {timing.SOON:g} s ago and has not added "
+                "its first point: is add stuck on a lock?"
+                if begun
+                else f"play() has not returned, {watch.why()}, and no referee has begun"
             )
             assert stalling.pid != os.getpid(), (
                 "play() ran a referee in this process instead of starting a Process for it: "
@@ -319,9 +357,11 @@ def test_play_runs_the_referees_at_once_and_waits_for_them():
             )
             # The first referee now waits between its two adds, holding no lock. The other
             # two should run meanwhile and add 10 and 3; play() should wait for all three.
+            # They may boot for up to timing.child_ready(), while a process other than the
+            # stalled one lives; with none for timing.SOON, none is coming.
             watched, waiting_in_join = time.monotonic(), False
-            deadline = watched + startup()
-            while now(board.total) < 1 + 10 + 3 and time.monotonic() < deadline and not call.done:
+            others = timing.ChildWatch(ignore=lambda: {stalling.pid})
+            while now(board.total) < 1 + 10 + 3 and not call.done and not others.hopeless():
                 if joins_before_starting_all(call.thread, started_before + len(referees)):
                     waiting_in_join = True
                     break  # it waits for the stalled referee: the others will not start
@@ -348,11 +388,15 @@ def test_play_runs_the_referees_at_once_and_waits_for_them():
     finally:
         stalling.release()
         if stalling.stalled.is_set():
-            call.thread.join(patience())
+            let_go = timing.join_while_children(call.thread)
         # Processes started and never joined stay on multiprocessing's list of children.
         unjoined = [p.name for p in list(getattr(multiprocessing.process, "_children", ()))]
-        stop(multiprocessing.active_children(), patience() if call.done else 0.0)
-    assert call.done, f"play() did not return within {patience():g} s after the referees were let go"
+        stop(multiprocessing.active_children(), timing.SOON if call.done else 0.0)
+    if not call.done:
+        guard.excuse(call.thread)
+        pytest.fail(messages.stuck_report(
+            f"play() has not returned since the referees were let go, {let_go.why()}. Where:", [call.thread]
+        ), pytrace=False)
     with sending(board):
         returned = call.finish(0, "play()")
     assert not unjoined, (
@@ -447,12 +491,9 @@ def referee_at_the_gate(board, team, points):
     """A referee process doing add(team, points) that stops in its pause (between reading
     the score and writing it back, under the board's lock) until the test opens the gate."""
     gate = probe.Gate()
-    child = multiprocessing.Process(
-        target=scoreboard.referee, args=(board, team, [points], gate), name="referee", daemon=True
-    )
-    with sending(board):
-        child.start()
-    deadline = time.monotonic() + startup()
+    child, wait_started = started_referee(board, team, [points], gate)
+    wait_started()
+    deadline = time.monotonic() + timing.SOON  # it has started: add() reaches its pause at once
     while not gate.entered.wait(0.02):
         if not child.is_alive():
             pytest.fail(
@@ -464,8 +505,8 @@ def referee_at_the_gate(board, team, points):
             gate.open()
             stop([child], 0.0)
             pytest.fail(
-                f"within {startup():g} s the referee process did not reach the pause inside "
-                "add(): is add stuck on a lock?",
+                f"within {timing.SOON:g} s of starting, the referee process did not reach the "
+                "pause inside add(): is add stuck on a lock?",
                 pytrace=False,
             )
     return child, gate
@@ -482,11 +523,11 @@ def test_scores_and_total_wait_for_an_add_in_progress():
         for read in reads:
             read.thread.join(max(0.0, deadline - time.monotonic()))
         gate.open()
-        scores = reads[0].finish(patience(), "board.scores()", REENTRANCY)
-        total = reads[1].finish(patience(), "board.total()", REENTRANCY)
+        scores = reads[0].finish(timing.SOON, "board.scores()", REENTRANCY)
+        total = reads[1].finish(timing.SOON, "board.total()", REENTRANCY)
     finally:
         gate.open()
-        stop([child], patience())
+        stop([child], timing.SOON)
     during = (
         "was called while a referee process was inside add(0, 3), between reading team 0's "
         "score and writing it back"
@@ -523,7 +564,7 @@ def test_a_score_and_the_total_change_in_one_step_under_one_lock():
         if held and busy:
             # With one lock around the score and the total, the board's lock stays taken
             # until both are written. Does it come free with the total not updated?
-            deadline = time.monotonic() + (0.5 if multiprocessing.get_start_method() == "fork" else 1.0)
+            deadline = time.monotonic() + TORN_WATCH
             while torn is None and child.is_alive() and time.monotonic() < deadline:
                 for lock in busy:
                     if lock.acquire(False):
@@ -538,7 +579,7 @@ def test_a_score_and_the_total_change_in_one_step_under_one_lock():
         for lock in held:
             lock.release()
         gate.open()
-        stop([child], patience())
+        stop([child], timing.SOON)
     assert torn is None, (
         f"a referee process was doing add(0, 2), and the board's lock ({board_lock!r}) came "
         f"free while its total still read {torn[0]}: add let go of the board's lock before "
@@ -593,6 +634,22 @@ def left_behind(names) -> list[str]:
     return left
 
 
+def finish_watched(fn, *args):
+    """fn(*args), a call that starts a child process, in a helper thread: its value, or
+    its exception raised here. It may run up to timing.child_ready() while a child of
+    this process lives (booting, or working); with none alive for timing.SOON it is
+    stuck, and the test fails at once with where."""
+    running = Call(fn, *args, name=f"calling {fn.__name__}")
+    watch = timing.join_while_children(running.thread)
+    if running.thread.is_alive():
+        guard.excuse(running.thread)
+        pytest.fail(messages.stuck_report(
+            f"{fn.__name__}({', '.join(map(repr, args))}) has not returned, {watch.why()}. Where:",
+            [running.thread],
+        ), pytrace=False)
+    return running.finish(0, fn.__name__)
+
+
 UNLINK = (
     "A shared-memory segment is not freed when the processes that use it close it or "
     "end: on Linux it stays in /dev/shm, taking memory, until someone unlinks it. The "
@@ -602,7 +659,7 @@ UNLINK = (
 
 def test_doubled_in_child_passes_numbers_through_shared_memory(segments):
     numbers = [1, -2, 30, 2**40]
-    doubled = finishes_within(startup(), scoreboard.doubled_in_child, numbers)
+    doubled = finish_watched(scoreboard.doubled_in_child, numbers)
     assert type(doubled) is list and doubled == [2 * n for n in numbers], (
         f"doubled_in_child({numbers}) returned {doubled!r}; expected the list "
         f"{[2 * n for n in numbers]}"
@@ -618,7 +675,7 @@ def test_doubled_in_child_passes_numbers_through_shared_memory(segments):
 def test_a_failed_child_raises_and_the_segment_is_still_unlinked(segments):
     numbers = [5, 2**62]  # 2**63 does not fit in a signed 8-byte int: the child fails
     try:
-        returned = finishes_within(startup(), scoreboard.doubled_in_child, numbers)
+        returned = finish_watched(scoreboard.doubled_in_child, numbers)
     except ChildProcessError:
         pass
     else:
@@ -632,13 +689,13 @@ def test_a_failed_child_raises_and_the_segment_is_still_unlinked(segments):
     assert not left, (
         f"after the child failed, the segment {left[0]!r} was left behind. {UNLINK}"
     )
-    if multiprocessing.get_start_method() != "fork":
+    if not probe.KilledAtStart.possible():
         return  # the next check kills the child as it starts, which needs fork's hooks
     # A child ended by a signal (killed, or crashed) has a negative exit code: -9 here.
     killer = probe.KilledAtStart()
     killer.arm()
     try:
-        returned = finishes_within(startup(), scoreboard.doubled_in_child, [1, 2])
+        returned = finish_watched(scoreboard.doubled_in_child, [1, 2])
     except ChildProcessError:
         returned = None
     finally:
