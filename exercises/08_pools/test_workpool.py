@@ -270,7 +270,7 @@ class Switchboard:
                 pytest.fail(messages.stuck_report(
                     f"run_all has not returned {waited:.1f} s after it was called{how}:", [call.thread], explain
                 ), pytrace=False)
-            return call.finish(0.0, "run_all", explain)
+            return call.finish(timing.AT_ONCE, "run_all", explain)  # done is set a moment before the thread ends
         except ValueError as exc:
             if "still running" in str(exc):
                 self._left_open = True  # its workers wait for jobs: no use waiting for them

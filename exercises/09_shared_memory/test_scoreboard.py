@@ -368,7 +368,7 @@ def test_play_runs_the_referees_at_once_and_waits_for_them():
                 time.sleep(0.01)  # polling the board; each look is cheap
         if call.done:
             with sending(board):
-                returned = call.finish(0, "play()")  # a stub's NotImplementedError is raised here
+                returned = call.finish(timing.AT_ONCE, "play()")  # a stub's NotImplementedError is raised here
             pytest.fail(
                 f"play() returned {returned!r} while a referee was still working (it had "
                 f"added 1 of its points [1, 2]). Starting a process does not wait for it: "
@@ -398,7 +398,7 @@ def test_play_runs_the_referees_at_once_and_waits_for_them():
             f"play() has not returned since the referees were let go, {let_go.why()}. Where:", [call.thread]
         ), pytrace=False)
     with sending(board):
-        returned = call.finish(0, "play()")
+        returned = call.finish(timing.AT_ONCE, "play()")
     assert not unjoined, (
         f"play() returned {returned!r} without joining {unjoined}. Starting a process does "
         "not wait for it: start every referee, then join() every one, then read the scores."

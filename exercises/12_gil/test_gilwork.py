@@ -178,7 +178,7 @@ class NotingChildren:
         try:
             return self.fn(*args, **kwargs)
         finally:
-            self.at_return = set(multiprocessing.active_children())
+            self.at_return = set(timing.live_children())
 
 
 def crunch_in_processes(folder, count, workers=OMITTED):
