@@ -682,10 +682,14 @@ def test_gil_enabled_asks_the_running_interpreter(monkeypatch):
     real = getattr(sys, "_is_gil_enabled", None)
     truth = real() if real else True
     now = gil_enabled(f"on this interpreter (Python {sys.version.split()[0]})", monkeypatch)
+    on_a_gil_build_past_3_13 = truth and sys.version_info >= (3, 13)
     expect(
         now is truth,
         f"gil_enabled() returned {now!r} on this interpreter, whose GIL is "
         f"{'on' if truth else 'off'}; expected the bool {truth}"
+        + (". Python 3.13 did not remove the GIL: only the separate free-threaded build "
+           "(python3.13t) can run without it. The version does not say; "
+           "sys._is_gil_enabled() does." if on_a_gil_build_past_3_13 and now is False else ""),
     )
     # Other interpreters, simulated whole (version, build and sys._is_gil_enabled agree),
     # so that looking the function up and checking the version are both right.
