@@ -1129,6 +1129,18 @@ def stop_closes_every_socket(
                 )
 
 
+def check_two_ports(first, second):
+    """Two servers made with the defaults listen on two different ports, neither 0."""
+    ports = (first.address[1], second.address[1])
+    if type(ports[0]) is not int or 0 in ports or ports[0] == ports[1]:
+        pytest.fail(
+            f"two servers made with the defaults listen on ports {ports}: the default port "
+            "is 0, which asks the system for a free port; address is the one it chose "
+            "(getsockname()).",
+            pytrace=False,
+        )
+
+
 def stop_before_serving(make_server, *, stop_hint: str = STOP_HINT, hint: str = "") -> None:
     """stop() called before serve_forever: serve_forever, called after it, returns at
     once (the stop is not lost), raises nothing and leaves no descriptor open.

@@ -47,22 +47,10 @@ def serving():
     return echo.running(echoplex.EchoServer(), stop_hint=STOP_HINT, lesson=lesson)
 
 
-def check_two_ports(first, second):
-    """Two servers made with the defaults listen on two different ports, neither 0."""
-    ports = (first.address[1], second.address[1])
-    if type(ports[0]) is not int or 0 in ports or ports[0] == ports[1]:
-        pytest.fail(
-            f"two servers made with the defaults listen on ports {ports}: the default port "
-            "is 0, which asks the system for a free port; address is the one it chose "
-            "(getsockname()).",
-            pytrace=False,
-        )
-
-
 def test_echoes_what_a_client_sends():
     # Two servers at once, each on a port of its own (port 0: the system picks a free one).
     with serving() as handle, serving() as second, echo.clients() as opened:
-        check_two_ports(handle, second)
+        echo.check_two_ports(handle, second)
         echo.echo(handle, echo.connect(handle, opened), b"first", "a client of the first server spoke")
         echo.echo(second, echo.connect(second, opened), b"second", "a client of the second server spoke")
         sock = echo.connect(handle, opened)
