@@ -17,7 +17,6 @@ import threading
 import time
 import warnings
 from multiprocessing.connection import Client, Listener
-from pathlib import Path
 
 import psutil
 import pytest
@@ -41,9 +40,11 @@ SHUT_DOWN_SECONDS = timing.CROWD if timing.boots_children() else timing.SOON
 # Windows and inputs.
 IDLE = 0.3  # window: asleep with no CPU used for this long, a worker with nothing to do
 EXTRA_LOOK = timing.WATCH  # window: with k tasks held, time for a (k+1)th to show up
+# (cut to timing.GLIMPSE when no process is left that could start one: see watch_for_more)
 # input: the timeout passed to run_all in the timeout test (under spawn and forkserver
-# long enough that the tasks have usually started when it runs out)
-TIMEOUT = 1.0 if timing.boots_children() else 0.2
+# long enough that the tasks have usually started when it runs out; a forked worker
+# starts its task in milliseconds)
+TIMEOUT = 1.0 if timing.boots_children() else 0.1
 
 pytestmark = pytest.mark.timeout(BOOT + 3 * PATIENCE)
 
@@ -203,9 +204,26 @@ class Switchboard:
             return True
 
     def watch_for_more(self, count, seconds):
-        """With `count` tasks held, give a (count+1)th task `seconds` to start, if it can."""
+        """With `count` tasks held, give a (count+1)th task `seconds` to start, if it can.
+
+        The look ends after timing.GLIMPSE when nothing is left that could start one:
+        every live child process of this one (timing.descendants()) is running one of
+        the held tasks, and none runs in this process (a thread could start another).
+        A process to spare (a pool bigger than k, a process per job, one still booting)
+        gets the whole `seconds`."""
+        began = time.monotonic()
+
+        def more():
+            return len(self.running) > count or self._call_over
+
         with self._changed:
-            self._changed.wait_for(lambda: len(self.running) > count or self._call_over, seconds)
+            if self._changed.wait_for(more, min(timing.GLIMPSE, seconds)):
+                return
+            busy = {self.runs[index][0] for index in self.running}
+        if os.getpid() not in busy and {p.pid for p in timing.descendants()} <= busy:
+            return
+        with self._changed:
+            self._changed.wait_for(more, max(0.0, seconds - (time.monotonic() - began)))
 
     def newest_running(self):
         with self._changed:
@@ -414,20 +432,13 @@ def still_there(pids):
     """Of these worker pids, those whose process still exists: pid -> what it is doing."""
     left = {}
     for pid in sorted(pids):
-        if Path("/proc").is_dir():
-            try:
-                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-            except (OSError, IndexError):
-                continue
-        else:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                continue
-            except PermissionError:
-                pass
-            state = "?"
-        left[pid] = "exited, but never joined (a zombie)" if state == "Z" else "still running"
+        try:
+            zombie = psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            continue
+        except psutil.Error:  # there, but not ours to look at
+            zombie = False
+        left[pid] = "exited, but never joined (a zombie)" if zombie else "still running"
     return left
 
 
@@ -716,11 +727,11 @@ def test_no_jobs_or_fewer_jobs_than_workers_still_work():
 
 
 def test_a_result_that_comes_within_the_timeout_is_returned():
-    # The tasks are held until one runs, then 0.2 s more: the timeout is long enough for
-    # all of that, so run_all must wait for them and return their results. (Waiting for
-    # both to run would cost a wrong answer that runs one task at a time PATIENCE
-    # seconds, for another test's verdict.)
-    late = 0.2
+    # The tasks are held until one runs, then a moment more (timing.GLIMPSE): the timeout
+    # is long enough for all of that, so run_all must wait for them and return their
+    # results. (Waiting for both to run would cost a wrong answer that runs one task at a
+    # time PATIENCE seconds, for another test's verdict.)
+    late = timing.GLIMPSE
 
     def direct(board):
         if board.wait_until_running(1):
