@@ -18,25 +18,31 @@ import time
 
 import pytest
 
+import kata.timing as timing
 from kata import Call, finishes_within, implementation
 from kata.probes import children as probe
 
 children = implementation("children")
 
-HUNG_TIMEOUT = 0.6  # the timeout given to run_children when children never end
-SOON = 2.0  # seconds for something a right answer does at once, with no child to start
+# Every bound comes from kata.timing: SOON for what a right answer does at once with no
+# child to start, timing.child_ready() for children to start (a forked child is a copy of
+# a running process; under spawn and forkserver each boots an interpreter and imports
+# modules first, which on a busy machine takes seconds).
+#
+# The timeout given to run_children when children never end. It is an input, not a wait
+# on your code: one deadline for all ends this long after the last start, and wrongly
+# giving it to each of STUCK children ends STUCK times later, so a short one shows the
+# difference as well as a long one. Stopping a child takes a moment more (longer when it
+# is still booting an interpreter), hence longer under spawn and forkserver.
+HUNG_TIMEOUT = (0.3 if timing.boots_children() else 0.1) * timing.SCALE
+STUCK = 4  # children that never end, in the one-deadline test
+# How long run_children may take, after its deadline, to stop its children: a grace of a
+# second or two between terminate() and kill() is as right as a short one.
+STOP_GRACE = timing.SOON + timing.AT_ONCE
 
-
-def patience() -> float:
-    """How long children may take to start: a forked child is a copy of a running process,
-    a spawned one (spawn, forkserver) is a fresh interpreter that imports modules first,
-    which on a busy machine can take many seconds."""
-    return 3.0 if multiprocessing.get_start_method() == "fork" else 20.0
-
-
-# Each test waits for children with its own bounds (a few times patience() at most); the
-# time limit of a test is only the last line of defence, so it must be longer than those.
-pytestmark = pytest.mark.timeout(4 * patience() + 5)
+# Each test waits for children with its own bounds (a few times child_ready() at most);
+# the time limit of a test is only the last line of defence, so it must be longer.
+pytestmark = pytest.mark.timeout(4 * timing.child_ready() + 5)
 
 
 def replies(replies_queue, count, seconds):
@@ -48,6 +54,22 @@ def replies(replies_queue, count, seconds):
             got.append(replies_queue.get(timeout=max(0.0, deadline - time.monotonic())))
         except queue.Empty:
             break
+    return got
+
+
+MARK = "the test's own mark: nothing was put after this"
+
+
+def sent_before_mark(replies_queue):
+    """Everything already put on the queue by this thread, with no wait for what never
+    comes: the test puts a mark of its own and reads up to it (one thread's puts arrive
+    in the order they were made)."""
+    replies_queue.put(MARK)
+    got = []
+    for item in iter(lambda: replies(replies_queue, 1, timing.SOON), []):
+        if item == [MARK]:
+            break
+        got += item
     return got
 
 
@@ -140,7 +162,7 @@ def test_check_all_names_every_child_that_did_not_succeed():
 
 def test_each_job_runs_in_a_child_process_of_its_own():
     me = os.getpid()
-    none = finishes_within(SOON, children.run_children, {}, 1.0, explain="run_children({}, 1.0) has no child to wait for")
+    none = finishes_within(timing.SOON, children.run_children, {}, 1.0, explain="run_children({}, 1.0) has no child to wait for")
     assert type(none) is dict and none == {}, f"run_children({{}}, 1.0) should return {{}}: no jobs, no reports; it returned {none!r}"
     method = multiprocessing.get_start_method()
     replies_queue = multiprocessing.Queue()
@@ -150,7 +172,7 @@ def test_each_job_runs_in_a_child_process_of_its_own():
                 "first": (probe.tell_who_i_am, (me, replies_queue)),
                 "second": (probe.tell_who_i_am, (me, replies_queue)),
             },
-            patience(),
+            timing.child_ready(),
         )
         assert sorted(reports) == ["first", "second"], (
             f"run_children should return one ChildReport per job, by job name; it returned {reports!r}"
@@ -166,7 +188,7 @@ def test_each_job_runs_in_a_child_process_of_its_own():
                 f"returned normally, so it should be 0. {EXIT_CODES}"
             )
         # Each child put its reply on the queue before it ended, so the replies are there.
-        seen = {reply["name"]: reply for reply in replies(replies_queue, 2, patience())}
+        seen = {reply["name"]: reply for reply in replies(replies_queue, 2, timing.child_ready())}
     finally:
         replies_queue.close()
     assert sorted(seen) == ["first", "second"], (
@@ -193,7 +215,7 @@ def test_each_job_runs_in_a_child_process_of_its_own():
 
 def test_all_children_are_started_before_any_is_waited_for():
     me = os.getpid()
-    wait = patience()
+    wait = timing.child_ready()
     barrier = multiprocessing.Barrier(2)  # each child waits here, up to `wait`, for the other
     replies_queue = multiprocessing.Queue()
     try:
@@ -216,7 +238,7 @@ def test_all_children_are_started_before_any_is_waited_for():
         )
         codes = {name: report.exitcode for name, report in reports.items()}
         # Only for the report: what the children did, and when (they ended, so it is there).
-        events = [] if codes == {"left": 0, "right": 0} else sorted(replies(replies_queue, 4, 0.5))
+        events = [] if codes == {"left": 0, "right": 0} else sorted(replies(replies_queue, 4, timing.AT_ONCE))
     finally:
         replies_queue.close()
     if codes != {"left": 0, "right": 0}:
@@ -246,7 +268,7 @@ def test_each_exit_code_says_how_the_child_ended():
 
     def call_run_children():
         try:
-            outcome["reports"] = children.run_children(jobs, 3 * patience())
+            outcome["reports"] = children.run_children(jobs, 3 * timing.child_ready())
         except BaseException as exc:  # handed to the test below
             outcome["error"] = exc
 
@@ -263,16 +285,16 @@ def test_each_exit_code_says_how_the_child_ended():
     caller.start()
     try:
         arrived = []
-        deadline = time.monotonic() + patience()
+        deadline = time.monotonic() + timing.child_ready()
         while caller.is_alive() and len(arrived) < len(jobs) and time.monotonic() < deadline:
-            if calls and len(calls) < len(jobs) and time.monotonic() - calls[-1] > SOON:
+            if calls and len(calls) < len(jobs) and time.monotonic() - calls[-1] > timing.SOON:
                 break  # it waits for a child before it starts the next: the rest come later
             arrived += replies(started, 1, 0.05)
         returned_early = not caller.is_alive()  # go is not set: no child can have ended yet
     finally:
         patch.undo()
         go.set()
-        caller.join(2 * patience())
+        caller.join(2 * timing.child_ready())
         started.close()
     if "error" in outcome:
         raise outcome["error"]
@@ -301,7 +323,10 @@ def ended(process):
         return True
 
 
-def watched(fn, *args, children_count=1, after_starts=None, after_ends=2.0, what="", explain="", on_stuck=None):
+def watched(
+    fn, *args, children_count=1, after_starts=None, after_ends=timing.SOON, what="", explain="", on_stuck=None,
+    once_started=None,
+):
     """fn(*args) in a helper thread, watched from outside; returns (value, waited).
 
     `waited` is how long the call ran after the last child's start() returned: a slow start
@@ -309,10 +334,12 @@ def watched(fn, *args, children_count=1, after_starts=None, after_ends=2.0, what
     stuck, and the test fails at once with where, if it is still running `after_starts`
     seconds after the last of `children_count` children started, or `after_ends` seconds
     after every child it started has ended (there is nothing left to wait for). It is stuck
-    too if it starts no child within SOON seconds, or waits that long after starting one
+    too if it starts no child within timing.SOON seconds, or waits that long after starting one
     child before it starts the next: a right answer starts them all at once. Starting may
-    itself take up to patience(). `on_stuck`, if given, is called first: it may free the
-    call (which then returns as usual, and leaves nothing behind).
+    itself take up to timing.child_ready(). `on_stuck`, if given, is called first: it may free the
+    call (which then returns as usual, and leaves nothing behind). `once_started(process)`,
+    if given, runs in the caller's thread as each start() returns, before the call goes
+    on: a test may hold the call there until a child is ready (not counted in `waited`).
     """
     started = []  # (process, when its start() returned)
     calls = []  # every start() called, returned or not (a fresh forkserver takes a while)
@@ -321,6 +348,8 @@ def watched(fn, *args, children_count=1, after_starts=None, after_ends=2.0, what
     def start(process):  # watches multiprocessing itself, not your module
         calls.append(process)
         original(process)
+        if once_started is not None:
+            once_started(process)
         started.append((process, time.monotonic()))
 
     began = time.monotonic()
@@ -330,10 +359,10 @@ def watched(fn, *args, children_count=1, after_starts=None, after_ends=2.0, what
         running = Call(fn, *args, name=f"calling {what.split('(')[0] or fn.__name__}")
         while not running.done:
             now = time.monotonic()
-            if not calls and now - began > SOON:
+            if not calls and now - began > timing.SOON:
                 break  # no child at all: a right answer starts its children at once
             if 0 < len(started) < children_count and len(calls) == len(started):
-                if now - started[-1][1] > SOON:
+                if now - started[-1][1] > timing.SOON:
                     break  # it waits for one child before it starts the next
             last_start = started[-1][1] if len(started) >= children_count else None
             if last_start is not None and after_starts is not None and now - last_start > after_starts:
@@ -344,21 +373,21 @@ def watched(fn, *args, children_count=1, after_starts=None, after_ends=2.0, what
                     break
             else:
                 all_ended_at = None
-            if now - began > patience() + (after_starts or 0) + after_ends:
+            if now - began > timing.child_ready() + (after_starts or 0) + after_ends:
                 break
             running.thread.join(0.01)
     if not running.done and on_stuck is not None:
         on_stuck()
-        running.thread.join(SOON)
-    value = running.finish(0.5, what, explain)
+        running.thread.join(timing.SOON)
+    value = running.finish(0.5, what, explain)  # a last look: the watch above has decided
     return value, time.monotonic() - (started[-1][1] if started else began)
 
 
-def run_watched(jobs, timeout, grace, explain):
+def run_watched(jobs, timeout, grace, explain, once_started=None):
     """children.run_children(jobs, timeout), watched (see watched()); returns (reports, waited)."""
     return watched(
         children.run_children, jobs, timeout, children_count=len(jobs), after_starts=timeout + grace,
-        what=f"run_children(..., timeout={timeout})", explain=explain,
+        what=f"run_children(..., timeout={timeout:g})", explain=explain, once_started=once_started,
     )  # fmt: skip
 
 
@@ -402,24 +431,25 @@ LEFT_RUNNING = (
 
 def test_a_child_still_running_at_the_timeout_is_stopped():
     me = os.getpid()
-    stuck = ["stuck 1", "stuck 2", "stuck 3"]
+    stuck = [f"stuck {n}" for n in range(1, STUCK + 1)]
     explain = (
-        f"run_children(..., timeout={HUNG_TIMEOUT}) is still waiting for children that "
+        f"run_children(..., timeout={HUNG_TIMEOUT:g}) is still waiting for children that "
         "never end. A plain join() waits for ever, and a hung child hangs its caller "
         "with it: join(timeout) waits at most that long (give each join what is left "
         "of one deadline)."
     )
     reports, waited = run_watched(
-        {name: (probe.hang, (me, 60.0)) for name in stuck}, HUNG_TIMEOUT, 2.0, explain
+        {name: (probe.hang, (me, 60.0)) for name in stuck}, HUNG_TIMEOUT, timing.SOON, explain
     )
     check_stopped(reports, stuck, LEFT_RUNNING)
-    # One deadline for all the waits: timed from the last start().
-    assert waited < 2 * HUNG_TIMEOUT, (
-        f"run_children(..., timeout={HUNG_TIMEOUT}) with {len(stuck)} children that never "
+    # One deadline for all the waits: timed from the last start(). Halfway between one
+    # timeout (and a moment to stop them) and one timeout per stuck child.
+    assert waited < (STUCK + 1) / 2 * HUNG_TIMEOUT, (
+        f"run_children(..., timeout={HUNG_TIMEOUT:g}) with {STUCK} children that never "
         f"end returned {waited:.2f} s after starting the last one; one deadline for all "
-        f"the waits ends at {HUNG_TIMEOUT} s (plus a moment to stop them). join(timeout) "
+        f"the waits ends at {HUNG_TIMEOUT:g} s (plus a moment to stop them). join(timeout) "
         "for each child in turn waits timeout for each stuck child: "
-        f"{len(stuck)} x {HUNG_TIMEOUT} s here, and an hour with 3600 children. Take "
+        f"{STUCK} x {HUNG_TIMEOUT:g} s here, and an hour with 3600 children. Take "
         "deadline = time.monotonic() + timeout once, and give each join what is left: "
         "max(0, deadline - time.monotonic())."
     )
@@ -428,7 +458,7 @@ def test_a_child_still_running_at_the_timeout_is_stopped():
     reports, _ = run_watched(
         {"stuck": (probe.hang, (me, 60.0))},
         0,
-        2.0,
+        timing.SOON,
         "run_children(..., timeout=0) is still waiting for a child that never ends: "
         "timeout=0 means do not wait at all (join(0)), not wait for ever. Careful with "
         "`timeout or None`: 0 is falsy.",
@@ -445,34 +475,51 @@ signal.signal(signal.SIGTERM, signal.SIG_IGN)  # from here on, terminate() does 
 deaf.set()
 time.sleep(seconds)
 """
-STOP_GRACE = 3.0  # seconds run_children may take to stop its children after its deadline
 
 
 def test_a_child_that_ignores_sigterm_is_killed():
     me = os.getpid()
     # The job is Python's exec() of the code above: a builtin, so any child can unpickle
-    # it. The child ignores SIGTERM and sets `deaf` once it does. A child still starting
-    # when run_children stops it dies of SIGTERM before it can ignore it; that round shows
-    # nothing, so the test tries again with a longer timeout.
-    for timeout in (0.5, 2.0, 6.0):
+    # it. The child ignores SIGTERM and sets `deaf` once it does. A child stopped while
+    # still starting would die of SIGTERM before it could ignore it, so the test holds
+    # run_children in its last start() until the child is deaf (multiprocessing's start,
+    # watched from outside: up to timing.child_ready() while both children live). The
+    # deadline then passes with the child deaf, and what is waited is run_children's own
+    # grace between terminate() and kill(). Should the child still not be deaf (a design
+    # that stops children from another thread while it starts them), the test tries
+    # again with a longer timeout.
+    tries = (HUNG_TIMEOUT, timing.AT_ONCE, timing.CROWD)
+    for timeout in tries:
         deaf = multiprocessing.Event()
+        begun = []
+
+        def until_deaf(process, deaf=deaf, begun=begun):
+            begun.append(process)
+            if len(begun) < 2:
+                return  # the other child is not started yet: it may be the deaf one
+            deadline = time.monotonic() + timing.child_ready()
+            while not deaf.wait(0.005) and time.monotonic() < deadline and not any(map(ended, begun)):
+                pass
+
         job = (exec, (DEAF, {"test_pid": me, "deaf": deaf, "seconds": 30.0}))
         reports, _ = run_watched(
             {"deaf": job, "stuck": (probe.hang, (me, 60.0))},
             timeout,
             STOP_GRACE,
-            f"run_children(..., timeout={timeout}) has not returned {STOP_GRACE:g} s after "
+            f"run_children(..., timeout={timeout:g}) has not returned {STOP_GRACE:g} s after "
             "its deadline. One of its children ignores SIGTERM, so terminate() does not "
             "end it, and a join() without a timeout after it waits for ever. After "
             "terminate(), join(timeout); if the child is still alive, kill() it (SIGKILL "
             "cannot be caught or ignored), then join() it.",
+            once_started=until_deaf,
         )
         if deaf.is_set():
             break
     else:
         pytest.fail(
             "the child that ignores SIGTERM never got as far as ignoring it, in three tries "
-            "with timeouts of 0.5, 2 and 6 s: is the machine very busy? Try again.",
+            f"with timeouts of {', '.join(f'{t:g}' for t in tries)} s: is the machine very "
+            "busy? Try again.",
             pytrace=False,
         )
     check_stopped(
@@ -494,7 +541,7 @@ def test_a_childs_change_to_a_global_stays_in_the_child():
     children.COUNTER = 100  # this process's copy
     try:
         bumped, _ = watched(
-            children.bump_in_child, 5, patience(), what="bump_in_child(5, ...)",
+            children.bump_in_child, 5, timing.child_ready(), what="bump_in_child(5, ...)",
             explain="bump_in_child did not return, and its child has ended: wait for the "
             "child, then take its reply, each with a timeout.",
         )  # fmt: skip
@@ -536,7 +583,7 @@ def test_a_child_that_fails_is_seen_through_its_exit_code():
             refused = True
         else:
             refused = False
-        sent = replies(report, 1, 0.2)
+        sent = sent_before_mark(report)
     finally:
         report.close()
         after, children.COUNTER = children.COUNTER, before
@@ -556,7 +603,7 @@ def test_a_child_that_fails_is_seen_through_its_exit_code():
                 "refused, and 0 is not negative (it adds nothing)",
                 pytrace=False,
             )
-        sent = replies(report, 1, SOON)
+        sent = replies(report, 1, timing.SOON)
     finally:
         report.close()
         children.COUNTER = before
@@ -565,7 +612,7 @@ def test_a_child_that_fails_is_seen_through_its_exit_code():
         f"on the queue; expected [({os.getpid()}, {before})]: its pid and COUNTER"
     )
 
-    reply_timeout = 2 * patience()
+    reply_timeout = 2 * timing.child_ready()
     try:
         bumped, _ = watched(
             children.bump_in_child,

@@ -1,6 +1,6 @@
 """Another right design for stopping: at the deadline, every child still running gets
 SIGTERM at once (not one after the other), then all of them share one grace period of
-2 seconds (longer than the reference's 1 s) to die, after which the rest get SIGKILL at
+2 seconds (ten times the reference's 0.2 s) to die, after which the rest get SIGKILL at
 once, and every child is joined. The tests must accept any such grace period of a
 few seconds, and stopping them together or in turn.
 """
