@@ -20,14 +20,25 @@ import time
 import psutil
 import pytest
 
+import kata.timing as timing
 from kata import Call, finishes_within, guard, implementation, messages
 from kata.probes.intercom import Hold, Parcel, Stall
 
 intercom = implementation("intercom")
 
-START = 10.0  # seconds for a child to start and answer: spawn on a loaded machine is slow
-SOON = 3.0  # seconds for a child that is already running to do something quick
-QUIET = 2.0  # seconds collect() gets to return once every child it started has ended
+# Every bound comes from kata.timing: timing.child_ready() for a child to start and
+# answer (under spawn and forkserver it boots an interpreter first, slow on a loaded
+# machine), timing.SOON for a child that is already running to do something quick, and
+# for collect() to return once every child it started has ended.
+#
+# The timeout the test gives ask() and hang_up() when the server is busy: an input, not a
+# wait on your code. A right answer gives up when it runs out; one that waits for ever
+# is caught by the test's own bound (timing.SOON).
+GIVE_UP = 0.05
+
+# Each test waits with its own bounds (timing.child_ready() and a little more at most);
+# the time limit of a test is only the last line of defence, so it must be longer.
+pytestmark = pytest.mark.timeout(2 * timing.child_ready() + 5)
 
 ITEMS = 200
 PAYLOAD = b"x" * 1000  # 200 items of 1 KB: more than a pipe holds (about 64 KB) at once
@@ -119,7 +130,7 @@ def collect(items):
     """intercom.collect(items), given as long as it makes progress.
 
     collect() starts a child and receives from it; once every child it started has
-    ended, it has nothing left to wait for. If it has not returned QUIET seconds later,
+    ended, it has nothing left to wait for. If it has not returned timing.SOON seconds later,
     or has waited in join() for that long on a child that is still running, it is
     stuck: the test fails at once, saying where, and which pipe end is still open.
     """
@@ -147,11 +158,11 @@ def collect(items):
                 joining_since = joining_since or now
             else:
                 joining_since = None
-            if joining_since is not None and now - joining_since > QUIET:
+            if joining_since is not None and now - joining_since > timing.SOON:
                 stuck(running.thread, "join", children)
-            if quiet_since is not None and now - quiet_since > QUIET:
+            if quiet_since is not None and now - quiet_since > timing.SOON:
                 stuck(running.thread, "ended", children)
-            if now - began > START:
+            if now - began > timing.child_ready():
                 stuck(running.thread, "slow", children)
             running.thread.join(0.02)
     if isinstance(running.error, EOFError):
@@ -196,7 +207,7 @@ def stuck(thread, why, children):
         frame = frame.f_back
     if why == "join":
         headline = (
-            f"collect() did not return: it has been waiting in join() for {QUIET:g} s for a "
+            f"collect() did not return: it has been waiting in join() for {timing.SOON:g} s for a "
             "child that is still running. It is stuck waiting for its child to end."
         )
         explain = READ_BEFORE_JOIN
@@ -208,7 +219,7 @@ def stuck(thread, why, children):
             "every child it started has ended, so everything sent has arrived, but it is "
             "still waiting."
             if why == "ended"
-            else f"it is still waiting after {START:g} s."
+            else f"it is still waiting after {timing.child_ready():g} s."
         )
         if senders:
             names = ", ".join(f"'{n}'" for n, _ in senders)
@@ -239,7 +250,7 @@ def shut(com):
     if isinstance(process, multiprocessing.process.BaseProcess) and process._popen is not None:
         if process.is_alive():
             process.kill()
-        process.join(SOON)
+        process.join(timing.SOON)
     for _, conn in open_ends(vars(com)):
         conn.close()
 
@@ -251,7 +262,7 @@ def new_intercom():
 
     def make():
         com = call(
-            SOON,
+            timing.SOON,
             intercom.Intercom,
             explain="Intercom() should start the server and return at once, without waiting for it.",
         )
@@ -271,9 +282,9 @@ def new_intercom():
         shut(com)
 
 
-def ask(com, request, patience=SOON):
+def ask(com, request, patience=timing.SOON):
     """com.ask(request), failing with a lesson if the server hung up or did not answer."""
-    answer, error = outcome_of(patience + SOON, com.ask, request, timeout=patience, explain=(
+    answer, error = outcome_of(patience + timing.SOON, com.ask, request, timeout=patience, explain=(
         f"ask() must give up after its timeout ({patience:g} s here): poll(timeout) "
         "before recv(), so that a server that never answers cannot block the caller."
     ))  # fmt: skip
@@ -292,24 +303,24 @@ def ask(com, request, patience=SOON):
 
 
 def hang_up_releasing(com, release):
-    """com.hang_up(timeout=SOON) in a helper thread; (what it returned, what it raised).
+    """com.hang_up(timeout=timing.SOON) in a helper thread; (what it returned, what it raised).
 
     The server holds off its exit until `release` exists. The file is created as soon
-    as hang_up() waits for the process (join), or after a second of it running; so a
+    as hang_up() waits for the process (join), or after timing.AT_ONCE of it running; so a
     hang_up() that returns without waiting finds a server that has not ended.
     """
-    hanging = Call(com.hang_up, timeout=SOON, name="calling hang_up")
+    hanging = Call(com.hang_up, timeout=timing.SOON, name="calling hang_up")
     began = time.monotonic()
     while hanging.thread.is_alive() and not release.exists():
-        if waiting_in(hanging.thread, ("join", "wait")) or time.monotonic() - began > 1.0:
+        if waiting_in(hanging.thread, ("join", "wait")) or time.monotonic() - began > timing.AT_ONCE:
             release.touch()
         hanging.thread.join(0.005)
-    hanging.thread.join(2 * SOON)
+    hanging.thread.join(2 * timing.SOON)
     if hanging.thread.is_alive():
         guard.excuse(hanging.thread)
         pytest.fail(
             messages.stuck_report(
-                f"hang_up(timeout={SOON:g}) has not returned after {2 * SOON:g} s:",
+                f"hang_up(timeout={timing.SOON:g}) has not returned after {2 * timing.SOON:g} s:",
                 [hanging.thread],
                 "hang_up() must give up after its timeout: join(timeout), not join(); then "
                 "terminate() the server if it is still running.",
@@ -320,7 +331,7 @@ def hang_up_releasing(com, release):
 
 
 def hung_up(com, request):
-    com.process.join(SOON)
+    com.process.join(timing.SOON)
     code = com.process.exitcode
     if code == 0:
         why = (
@@ -366,7 +377,7 @@ def test_collect_stops_at_the_end_of_the_data_not_at_a_special_item():
     # feed itself, in this process: its items, then the closed end is the end of the data.
     receive_end, send_end = multiprocessing.Pipe(duplex=False)
     try:
-        call(SOON, intercom.feed, send_end, ["a", None], explain=(
+        call(timing.SOON, intercom.feed, send_end, ["a", None], explain=(
             "feed(send_end, ['a', None]) did not return: send each item, then close send_end"
         ))  # fmt: skip
         assert send_end.closed, (
@@ -374,12 +385,12 @@ def test_collect_stops_at_the_end_of_the_data_not_at_a_special_item():
             "child says 'that was all': once every copy is closed, recv() at the other end "
             "raises EOFError."
         )
-        got = [receive_end.recv() if receive_end.poll(SOON) else "nothing" for _ in range(2)]
+        got = [receive_end.recv() if receive_end.poll(timing.SOON) else "nothing" for _ in range(2)]
         assert got == ["a", None] and got[1] is None, (
             f"feed(send_end, ['a', None]) sent {got}: every item, in order, None included"
         )
         try:
-            extra = receive_end.recv() if receive_end.poll(SOON) else "nothing (and no EOF)"
+            extra = receive_end.recv() if receive_end.poll(timing.SOON) else "nothing (and no EOF)"
         except EOFError:
             extra = None
         else:
@@ -412,7 +423,7 @@ def test_collect_stops_at_the_end_of_the_data_not_at_a_special_item():
 
 def serve_here(conn, parent_end, explain):
     """intercom.serve(conn, parent_end) in this process, on a pipe nobody will write to."""
-    _, error = outcome_of(SOON, intercom.serve, conn, parent_end, explain=explain)
+    _, error = outcome_of(timing.SOON, intercom.serve, conn, parent_end, explain=explain)
     if isinstance(error, EOFError):
         fail_with(error, (
             "serve let EOFError out. When the other end closes, recv() raises EOFError: "
@@ -464,7 +475,7 @@ def test_serve_answers_until_the_other_end_closes():
         for word in ("ping", "pong", "ping"):
             try:
                 parent_end.send(word)
-                if not parent_end.poll(START if not replies else SOON):
+                if not parent_end.poll(timing.child_ready() if not replies else timing.SOON):
                     pytest.fail(f"serve gave no reply to {word!r} within the time", pytrace=False)
                 replies.append(parent_end.recv())
             except (EOFError, ConnectionError):  # the server is gone
@@ -472,7 +483,7 @@ def test_serve_answers_until_the_other_end_closes():
             else:
                 gone = False
             if gone:
-                server.join(SOON)
+                server.join(timing.SOON)
                 pytest.fail(
                     f"serve answered {len(replies)} request(s) and then ended (exit code "
                     f"{server.exitcode}) instead of answering {word!r}: it must loop until "
@@ -494,9 +505,9 @@ def test_serve_answers_until_the_other_end_closes():
             parent_end.close()  # goodbye, with a request still unanswered
         finally:
             paused.resume()
-        server.join(SOON)
+        server.join(timing.SOON)
         assert not server.is_alive(), (
-            f"serve still runs {SOON:g} s after the parent closed its end: its recv() never "
+            f"serve still runs {timing.SOON:g} s after the parent closed its end: its recv() never "
             "raised EOFError. EOFError comes only when every copy of the other end is "
             "closed, and the child holds one: parent_end, which it was given (and which, "
             "under fork, it would inherit anyway). serve must close parent_end first thing."
@@ -513,7 +524,7 @@ def test_serve_answers_until_the_other_end_closes():
         parent_end.close()
         if server.is_alive():
             server.kill()
-        server.join(SOON)
+        server.join(timing.SOON)
 
 
 def test_intercom_answers_requests_in_order_and_hangs_up_cleanly(new_intercom, tmp_path):
@@ -523,7 +534,7 @@ def test_intercom_answers_requests_in_order_and_hangs_up_cleanly(new_intercom, t
     release = tmp_path / "the server may end now"
     try:
         replies = [
-            ask(com, "hello", patience=START),
+            ask(com, "hello", patience=timing.child_ready()),
             ask(com, "again"),
             ask(com, Hold("bye", str(release))),
         ]
@@ -537,7 +548,7 @@ def test_intercom_answers_requests_in_order_and_hangs_up_cleanly(new_intercom, t
         release.touch()
     if isinstance(error, TimeoutError):
         pytest.fail(
-            f"hang_up() closed the parent's end, but the server was still running {SOON:g} s "
+            f"hang_up() closed the parent's end, but the server was still running {timing.SOON:g} s "
             "later: its recv() never raised EOFError, because a copy of the parent's end is "
             "still open in the child. Under fork a child inherits a copy of every end the "
             "parent holds; under spawn and forkserver it gets those passed to it. Pass the "
@@ -561,11 +572,11 @@ def test_intercom_answers_requests_in_order_and_hangs_up_cleanly(new_intercom, t
 
 def test_ask_and_hang_up_give_up_after_their_timeouts(new_intercom):
     com = new_intercom()
-    assert ask(com, "warm up", patience=START) == "1: WARM UP"
+    assert ask(com, "warm up", patience=timing.child_ready()) == "1: WARM UP"
     began = time.monotonic()
-    answer, error = outcome_of(SOON, com.ask, Stall("60"), timeout=0.1, explain=(
+    answer, error = outcome_of(timing.SOON, com.ask, Stall("60"), timeout=GIVE_UP, explain=(
         "the server is busy for a minute with this request, and ask(request, "
-        "timeout=0.1) still waits: poll(timeout) before recv(), and raise TimeoutError "
+        f"timeout={GIVE_UP:g}) still waits: poll(timeout) before recv(), and raise TimeoutError "
         "when poll says nothing came."
     ))  # fmt: skip
     waited = time.monotonic() - began
@@ -575,9 +586,11 @@ def test_ask_and_hang_up_give_up_after_their_timeouts(new_intercom):
         pytest.fail(f"ask() returned {answer!r} from a server that was busy for a minute", pytrace=False)
     if not isinstance(error, TimeoutError):
         raise_with_lesson(error)
-    assert waited >= 0.08, f"ask(timeout=0.1) gave up after {waited:.2f} s: wait the whole timeout"
+    assert waited >= 0.8 * GIVE_UP, (
+        f"ask(timeout={GIVE_UP:g}) gave up after {waited:.3f} s: wait the whole timeout"
+    )
     # timeout=0: do not wait at all (the server is still busy), not wait for ever.
-    answer, error = outcome_of(SOON, com.ask, "and now?", timeout=0, explain=(
+    answer, error = outcome_of(timing.SOON, com.ask, "and now?", timeout=0, explain=(
         "ask(request, timeout=0) is still waiting for a server that is busy: timeout=0 "
         "means look once and give up (poll(0)), not wait for ever. Careful with "
         "`timeout or None`: 0 is falsy, and poll(None) waits for ever."
@@ -586,13 +599,13 @@ def test_ask_and_hang_up_give_up_after_their_timeouts(new_intercom):
         if error is not None:
             raise_with_lesson(error)
         pytest.fail(f"ask(timeout=0) returned {answer!r} from a server that was busy for a minute", pytrace=False)
-    code, error = outcome_of(SOON, com.hang_up, timeout=0.1, explain=(
-        "the server is busy and cannot notice the hang-up yet; hang_up(timeout=0.1) "
+    code, error = outcome_of(timing.SOON, com.hang_up, timeout=GIVE_UP, explain=(
+        f"the server is busy and cannot notice the hang-up yet; hang_up(timeout={GIVE_UP:g}) "
         "must not wait for it longer than that: join(timeout), then terminate()."
     ))  # fmt: skip
     if error is None:
         pytest.fail(
-            f"hang_up(timeout=0.1) returned {code!r} while the server was still busy: "
+            f"hang_up(timeout={GIVE_UP:g}) returned {code!r} while the server was still busy: "
             "when join(timeout) leaves it running, terminate it, join it, and raise "
             "TimeoutError.",
             pytrace=False,
@@ -607,9 +620,9 @@ def test_ask_and_hang_up_give_up_after_their_timeouts(new_intercom):
 
 def test_ask_notices_when_the_server_is_gone(new_intercom):
     com = new_intercom()
-    assert ask(com, "are you there?", patience=START) == "1: ARE YOU THERE?"
+    assert ask(com, "are you there?", patience=timing.child_ready()) == "1: ARE YOU THERE?"
     com.process.kill()  # the server dies without a word
-    com.process.join(SOON)
+    com.process.join(timing.SOON)
     ends = [name for name, _ in open_ends(vars(com))]
     if len(ends) > 1:
         held = (
@@ -624,7 +637,7 @@ def test_ask_notices_when_the_server_is_gone(new_intercom):
             "holds one, the pipe is still open at the far end when the server dies."
         )
     fix = "Close the parent's copy of the child's end right after self.process.start()."
-    answer, error = outcome_of(2.0 + SOON, com.ask, "hello?", timeout=2.0, explain=f"{held} {fix}")
+    answer, error = outcome_of(2 * timing.SOON, com.ask, "hello?", timeout=timing.SOON, explain=f"{held} {fix}")
     if isinstance(error, EOFError):
         return
     if isinstance(error, TimeoutError):
@@ -665,25 +678,25 @@ GONE_MID_REQUEST = (
 
 
 def ask_a_dying_server(com, request, explain, kill=None):
-    """com.ask(request, timeout=START) in a helper thread: (what it returned, what it raised).
+    """com.ask(request, timeout=timing.child_ready()) in a helper thread: (what it returned, what it raised).
 
-    kill, if given, is called once ask() waits for the reply (or after SOON s). Once the
+    kill, if given, is called once ask() waits for the reply (or after timing.SOON s). Once the
     server's process has ended, ask() has nothing left to wait for: if it has not returned
-    SOON seconds later, it is stuck, and the test fails at once with where (it does not
-    wait out the START-second timeout).
+    timing.SOON seconds later, it is stuck, and the test fails at once with where (it does not
+    wait out ask()'s timeout of timing.child_ready()).
     """
-    asking = Call(com.ask, request, timeout=START, name="calling ask")
+    asking = Call(com.ask, request, timeout=timing.child_ready(), name="calling ask")
     began = time.monotonic()
     names = ("poll", "_poll", "wait", "recv", "_recv_bytes", "_recv", "recv_bytes")
     if kill is not None:
-        while not asking.done and not waiting_in(asking.thread, names) and time.monotonic() - began < SOON:
+        while not asking.done and not waiting_in(asking.thread, names) and time.monotonic() - began < timing.SOON:
             asking.thread.join(0.005)
         kill()
     gone_at = None
-    while not asking.done and time.monotonic() - began < START + SOON:
+    while not asking.done and time.monotonic() - began < timing.child_ready() + timing.SOON:
         if gone_at is None and multiprocessing.connection.wait([com.process.sentinel], 0):
             gone_at = time.monotonic()
-        if gone_at is not None and time.monotonic() - gone_at > SOON:
+        if gone_at is not None and time.monotonic() - gone_at > timing.SOON:
             break
         asking.thread.join(0.01)
     try:
@@ -695,7 +708,7 @@ def ask_a_dying_server(com, request, explain, kill=None):
 def test_ask_raises_eoferror_when_the_server_dies_mid_request(new_intercom):
     # The server dies after it has read the request: the pipe's EOF.
     com = new_intercom()
-    assert ask(com, "ready?", patience=START) == "1: READY?"
+    assert ask(com, "ready?", patience=timing.child_ready()) == "1: READY?"
     answer, error = ask_a_dying_server(com, Fatal(com.process.pid), (
         "the server died as it read this request, and ask() is still waiting: poll() "
         "returns as soon as the other end is closed, and recv() then raises EOFError."
@@ -714,7 +727,7 @@ def test_ask_raises_eoferror_when_the_server_dies_mid_request(new_intercom):
     # The server dies with the request unread: paused (SIGSTOP, by psutil) while ask()
     # sends, then killed. The pipe now says ConnectionResetError.
     com = new_intercom()
-    assert ask(com, "ready?", patience=START) == "1: READY?"
+    assert ask(com, "ready?", patience=timing.child_ready()) == "1: READY?"
     server = psutil.Process(com.process.pid)
     server.suspend()
     answer, error = ask_a_dying_server(com, "hello?", (
