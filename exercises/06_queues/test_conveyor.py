@@ -27,13 +27,12 @@ from kata import Call, finishes_within, guard, implementation, timing
 
 conveyor = implementation("conveyor")
 
-SOON = 2.0  # seconds for something a right answer does at once, in this process
-QUIET = 0.1  # seconds a consumer is watched while its queue stays empty
-
-
-def patience():
-    """Seconds run_conveyor gets: starting processes with spawn on a loaded machine is slow."""
-    return 3.0 if multiprocessing.get_start_method() == "fork" else 10.0
+# Every wait and bound comes from kata.timing (SOON, AT_ONCE, child_ready(), ...). Inputs:
+QUIET = timing.WATCH  # window: a consumer watched while its queue stays empty (a right one, blocked in get(), ends it at once)
+# The timeout given to run_conveyor where it must give up. A forked child starts in
+# milliseconds, so a tenth of a second proves the promise (a join(timeout) per process
+# takes three times that); a booted one (spawn, forkserver) needs longer to start.
+GIVE_UP = 0.6 if timing.boots_children() else 0.1
 
 
 def boot_seconds():
@@ -42,17 +41,24 @@ def boot_seconds():
     booting = time.monotonic()
     child = multiprocessing.Process(target=os.getpid, name="kata: how long a boot takes")
     child.start()
-    child.join(patience())
+    child.join(timing.child_ready())
     if child.is_alive():
         child.kill()
         child.join()
     return time.monotonic() - booting
 
 
-# The tests wait with their own bounds (patience() and 3 s more at most), and say what went
-# wrong; the test's time limit is only the last line of defence, so it must come later:
-# 10 s under fork as everywhere, 24 s where children are fresh interpreters.
-pytestmark = pytest.mark.timeout(2 * patience() + 4)
+def conveyor_time():
+    """The timeout a run_conveyor that should finish gets: its five children started (one
+    boot each, measured now, under spawn and forkserver), and SOON for the work."""
+    if not timing.boots_children():
+        return timing.CHILD_READY_FORK
+    return round(timing.SOON + 5 * boot_seconds(), 2)
+
+
+# The tests wait with their own bounds, and say what went wrong; the test's time limit is
+# only the last line of defence, so it must come later.
+pytestmark = pytest.mark.timeout(2 * timing.child_ready() + 4)
 
 SENTINELS = (
     "A consumer ends when it takes a STOP, and one STOP ends one consumer: the parent "
@@ -98,12 +104,16 @@ def new_queue():
 
 
 class WatchedQueue(multiprocessing.queues.Queue):
-    """A multiprocessing.Queue that counts how often it is asked for an item or its size."""
+    """A multiprocessing.Queue that counts how often it is asked for an item or its size,
+    and tells when a thread waits in a get() with no timeout (`blocked`: a set of threads),
+    which only an item can end."""
 
     def __init__(self):
         super().__init__(ctx=multiprocessing.get_context())
         self.asked = 0
         self.first_ask = threading.Event()
+        self.blocked = set()
+        self.changed = threading.Condition()
 
     def _note(self):
         self.asked += 1
@@ -111,7 +121,17 @@ class WatchedQueue(multiprocessing.queues.Queue):
 
     def get(self, block=True, timeout=None):
         self._note()
-        return super().get(block, timeout)  # get_nowait() comes here too
+        if not (block and timeout is None):
+            return super().get(block, timeout)  # get_nowait() comes here too
+        me = threading.current_thread()
+        with self.changed:
+            self.blocked.add(me)
+            self.changed.notify_all()
+        try:
+            return super().get(block, timeout)
+        finally:
+            with self.changed:
+                self.blocked.discard(me)
 
     def empty(self):
         self._note()
@@ -140,6 +160,11 @@ def watching_starts(kill_consumers=False):
     processes, queues = [], []
     original_start = multiprocessing.process.BaseProcess.start
     original_init = multiprocessing.queues.Queue.__init__
+    original_thread_init = threading.Thread.__init__
+
+    def thread_init(self, *args, **kwargs):
+        original_thread_init(self, *args, **kwargs)
+        self._kata_parent = threading.current_thread()  # who made it (see started_by)
 
     def start(self):
         processes.append(self)
@@ -147,8 +172,11 @@ def watching_starts(kill_consumers=False):
         self._kata_runs = getattr(getattr(self, "_target", None), "__name__", type(self).__name__)
         self._kata_thread_queues = thread_queues_in(self)
         original_start(self)
+        # After the start: under spawn and forkserver the child gets a pickle of self.
+        self._kata_starter = threading.current_thread()
         if kill_consumers and is_consumer(self):
             self.kill()  # SIGKILL: a consumer that dies (say, the OOM killer) as it starts
+            self._kata_killed = True
         self._kata_started = time.monotonic()
 
     def init(self, *args, **kwargs):
@@ -157,11 +185,13 @@ def watching_starts(kill_consumers=False):
 
     multiprocessing.process.BaseProcess.start = start
     multiprocessing.queues.Queue.__init__ = init
+    threading.Thread.__init__ = thread_init
     try:
         yield processes
     finally:
         multiprocessing.process.BaseProcess.start = original_start
         multiprocessing.queues.Queue.__init__ = original_init
+        threading.Thread.__init__ = original_thread_init
         for q in queues:
             # At exit, Python waits until each queue's feeder thread has written all it
             # holds into the pipe; with nobody left to read, that wait would never end.
@@ -171,7 +201,20 @@ def watching_starts(kill_consumers=False):
                 process.terminate()
         for process in processes:
             if process._popen is not None:
-                process.join(5)
+                process.join(timing.CROWD)
+
+
+def started_by(processes, thread):
+    """Those of `processes` started by `thread`, or by a thread it made (at any depth)."""
+
+    def within(starter):
+        while starter is not None:
+            if starter is thread:
+                return True
+            starter = getattr(starter, "_kata_parent", None)
+        return False
+
+    return [p for p in processes if within(getattr(p, "_kata_starter", None))]
 
 
 @pytest.fixture
@@ -221,7 +264,7 @@ def process_table(processes):
     return "\n".join(lines)
 
 
-def take(q, seconds=SOON):
+def take(q, seconds=timing.SOON):
     """q.get(timeout=seconds), or the string 'nothing' when nothing arrives in time.
 
     A batch comes back as a list, whatever sequence it was sent as (list, tuple, range).
@@ -308,14 +351,14 @@ def watch_run(count, timeout, kwargs, started, explain):
     """run_conveyor(count, timeout=timeout, **kwargs) in a helper thread, watched.
 
     It is stuck, and the test fails at once with where, when it has not returned after
-    `timeout` + 3 s, or when what it waits for can no longer come (a right answer is done
-    within moments of each of these):
-    - it has started no process 2 s after the call;
-    - producers have run for 2 s and no consumer was ever started (the consumers start
-      with the producers, before any wait);
-    - every producer ended 2 s ago: then the STOPs go out, the consumers end, and it returns;
-    - every consumer ended 2 s ago and a producer still runs: nobody takes what it puts;
-    - a consumer ended 2 s ago and a producer still runs (its STOP came too early);
+    `timeout` + SOON + AT_ONCE, or when what it waits for can no longer come (a right
+    answer is done within moments of each of these; "a while" is timing.SOON):
+    - it has started no process a while after the call;
+    - producers have run for a while and no consumer was ever started (the consumers
+      start with the producers, before any wait);
+    - every producer ended a while ago: then the STOPs go out, the consumers end, and it returns;
+    - every consumer ended a while ago and a producer still runs: nobody takes what it puts;
+    - a consumer ended a while ago and a producer still runs (its STOP came too early);
     - a process was handed a thread queue (queue.Queue), which no other process can see.
     """
     began = time.monotonic()
@@ -334,29 +377,29 @@ def watch_run(count, timeout, kwargs, started, explain):
         makers = [p for p in ready if "produc" in p._kata_runs.lower()]
         takers = [p for p in ready if is_consumer(p)]
         stuck = (
-            held("no process", not started, 2.0)
-            or held("no consumer", makers and not any(is_consumer(p) for p in started), 2.0)
-            or held("producers ended", makers and takers and all(ended(p) for p in makers), 2.0)
+            held("no process", not started, timing.SOON)
+            or held("no consumer", makers and not any(is_consumer(p) for p in started), timing.SOON)
+            or held("producers ended", makers and takers and all(ended(p) for p in makers), timing.SOON)
             or held(
                 "consumers ended",
                 makers and takers and all(ended(p) for p in takers) and not all(ended(p) for p in makers),
-                2.0,
+                timing.SOON,
             )
-            or held("all ended", ready and all(ended(p) for p in ready), 2.0)
+            or held("all ended", ready and all(ended(p) for p in ready), timing.SOON)
             # a consumer only ends on a STOP, and STOPs come after every producer has ended
             or held(
                 "a consumer ended first",
                 any(ended(p) for p in takers) and not all(ended(p) for p in makers),
-                2.0,
+                timing.SOON,
             )
             # a thread queue handed to a child can never carry an item to another process
             or any(getattr(p, "_kata_thread_queues", ()) for p in ready)
-            or now - began > timeout + 3.0
+            or now - began > timeout + timing.SOON + timing.AT_ONCE
         )
         if stuck:
             break
         running.thread.join(0.01)
-    return running.finish(0.5, f"run_conveyor({count}, ..., timeout={timeout})", explain)
+    return running.finish(timing.AT_ONCE, f"run_conveyor({count}, ..., timeout={timeout})", explain)
 
 
 def what_went_wrong(received, count):
@@ -380,11 +423,11 @@ def what_went_wrong(received, count):
 
 def test_produce_puts_its_numbers_in_batches_in_order(new_queue):
     items = new_queue()
-    finishes_within(SOON, conveyor.produce, items, 5, 250)  # batch: the default, 100
+    finishes_within(timing.SOON, conveyor.produce, items, 5, 250)  # batch: the default, 100
     batches = [take(items) for _ in range(3)]
     assert "nothing" not in batches, (
         f"produce(items, first=5, count=250) should put 3 batches of its default size, 100 (100, 100 "
-        f"and 50 numbers); within {SOON:g} s the test could take only "
+        f"and 50 numbers); within {timing.SOON:g} s the test could take only "
         f"{batches.index('nothing')}: {batches}"
     )
     sizes = [len(b) for b in batches]
@@ -396,15 +439,18 @@ def test_produce_puts_its_numbers_in_batches_in_order(new_queue):
         "and a write into a pipe, and batching pays that once for a hundred numbers."
     )
     # The exact limits: a count that batch divides makes no empty last batch; count 0, no put.
-    finishes_within(SOON, conveyor.produce, items, 0, 200, 100)
-    finishes_within(SOON, conveyor.produce, items, 7, 0, 100)
+    finishes_within(timing.SOON, conveyor.produce, items, 0, 200, 100)
+    finishes_within(timing.SOON, conveyor.produce, items, 7, 0, 100)
+    # The test's own mark goes in last: what comes out before it, produce put there (one
+    # queue, one feeder thread in this process: the items leave in the order they were put).
+    items.put("the test's end mark")
     exact = [take(items) for _ in range(2)]
     assert exact == [list(range(0, 100)), list(range(100, 200))], (
         f"produce(items, first=0, count=200, batch=100) should put [0..99] and [100..199]; "
         f"the test took {[b if b == 'nothing' else f'{len(b)} numbers' for b in exact]}"
     )
-    extra = take(items, 0.05)
-    assert extra == "nothing", (
+    extra = take(items)
+    assert extra == "the test's end mark", (
         f"after its numbers, produce also put {extra!r} (with count=0 it should put "
         "nothing at all; with a count that batch divides, no empty last batch). A producer "
         "puts only its numbers: "
@@ -419,7 +465,7 @@ def test_produce_waits_for_room_and_raises_queue_full_after_its_timeout(new_queu
     began = time.monotonic()
     try:
         finishes_within(
-            SOON, conveyor.produce, items, 0, 100, 10, 0.05,
+            timing.SOON, conveyor.produce, items, 0, 100, 10, 0.05,
             explain="produce(..., timeout=0.05) must not wait longer than 0.05 s for room in "
             "a full queue: pass the timeout to put(), which then raises queue.Full.",
         )  # fmt: skip
@@ -437,7 +483,7 @@ def test_produce_waits_for_room_and_raises_queue_full_after_its_timeout(new_queu
         f"produce gave up after {waited:.3f} s; with timeout=0.05 it should wait up to 0.05 s "
         "for room (put(batch, timeout=0.05)), not fail at once as put(block=False) does"
     )
-    kept = [take(items, 0.5) for _ in range(2)]
+    kept = [take(items, timing.AT_ONCE) for _ in range(2)]
     assert kept == [list(range(0, 10)), list(range(10, 20))], (
         f"the full queue should hold the first 2 batches, [0..9] and [10..19]; it held {kept}"
     )
@@ -448,7 +494,7 @@ def test_produce_waits_for_room_and_raises_queue_full_after_its_timeout(new_queu
     began = time.monotonic()
     try:
         finishes_within(
-            SOON, conveyor.produce, items, 20, 10, 10, 0,
+            timing.SOON, conveyor.produce, items, 20, 10, 10, 0,
             explain="produce(..., timeout=0) into a full queue must raise queue.Full at "
             "once: timeout=0 means do not wait, not wait for ever. Careful with "
             "`timeout or None`: 0 is falsy.",
@@ -468,7 +514,7 @@ def test_produce_waits_for_room_and_raises_queue_full_after_its_timeout(new_queu
     )
     producer.start()
     got = [take(items) for _ in range(3)]
-    producer.join(SOON)
+    producer.join(timing.SOON)
     assert got == [list(range(0, 10)), list(range(10, 20)), list(range(20, 30))], (
         f"produce(items, 0, 30, batch=10, timeout=None) into a queue with room for 1 batch, "
         f"read by the test batch by batch, should put all 3 batches, waiting for room each "
@@ -484,7 +530,7 @@ def test_consume_passes_batches_on_until_one_stop(new_queue):
     for batch in ([1, 2], [3], conveyor.STOP, [99]):
         items.put(batch)
     finishes_within(
-        SOON, conveyor.consume, items, results,
+        timing.SOON, conveyor.consume, items, results,
         explain="consume was given [1, 2], [3], STOP, [99] and never returned: it must "
         "return after it takes a STOP. Everything that goes through a queue is pickled, so "
         "the STOP that arrives is a copy: the sentinel must be a value that stays itself, "
@@ -492,7 +538,7 @@ def test_consume_passes_batches_on_until_one_stop(new_queue):
     )  # fmt: skip
     passed_on = []
     while len(passed_on) < 5:
-        got = take(results, 1.0)
+        got = take(results, timing.AT_ONCE)
         if got == "nothing" or got is conveyor.STOP:
             break
         passed_on.append(got)
@@ -504,7 +550,7 @@ def test_consume_passes_batches_on_until_one_stop(new_queue):
         f"after the batches, consume should put a STOP on results; the test found {got!r}. "
         + SENTINELS
     )
-    left = take(items, 1.0)
+    left = take(items, timing.AT_ONCE)
     assert left == [99], (
         f"the batch after the STOP, [99], should still be in the items queue; the test "
         f"found {left!r}. A consumer takes exactly one STOP and then stops taking: what "
@@ -523,14 +569,17 @@ def test_a_waiting_consumer_neither_spins_nor_gives_up(new_queue):
 
         consumer = threading.Thread(target=work, name="consumer", daemon=True)
         consumer.start()
-        items.first_ask.wait(SOON)
+        items.first_ask.wait(timing.SOON)
         before = items.asked
-        consumer.join(QUIET)  # watching, not synchronising: the queue stays empty meanwhile
+        # Watching, not synchronising: the queue stays empty meanwhile. A consumer waiting in
+        # a get() with no timeout can neither give up nor spin: the watch ends there.
+        with items.changed:
+            items.changed.wait_for(lambda: consumer in items.blocked or not consumer.is_alive(), QUIET)
         asked, gave_up = items.asked - before, not consumer.is_alive()
         items.put([7, 8])
         items.put(conveyor.STOP)  # also ends a consumer that spins
         assert not gave_up, (
-            f"consume returned after its queue had been empty for {QUIET} s, before any "
+            f"consume returned after its queue had been empty for under {QUIET} s, before any "
             "STOP came; the [7, 8] sent afterwards was never taken. An empty queue only "
             "means nothing has arrived yet (a producer may still be starting up): "
             "queue.Empty from a get with a timeout is not the end of the work. Only STOP "
@@ -543,8 +592,8 @@ def test_a_waiting_consumer_neither_spins_nor_gives_up(new_queue):
             "core for nothing. A blocking get() sleeps until an item arrives and uses no "
             "CPU meanwhile."
         )
-        consumer.join(SOON)
-        got = [take(results, 1.0), take(results, 1.0)]
+        consumer.join(timing.SOON)
+        got = [take(results, timing.AT_ONCE), take(results, timing.AT_ONCE)]
         assert got == [[7, 8], conveyor.STOP], (
             f"after the quiet spell, the test put [7, 8] and STOP; consume put {got} on "
             "results, expected [7, 8] and then STOP"
@@ -563,7 +612,9 @@ def test_a_waiting_consumer_neither_spins_nor_gives_up(new_queue):
 
 def test_run_conveyor_moves_10000_numbers_with_2_producers_and_2_consumers(started):
     count = 10_000
-    received = run(count, None, None, None, patience(), started, SENTINELS)  # the defaults
+    timeout = conveyor_time()
+    del started[:]  # the child that conveyor_time() may have timed is not run_conveyor's
+    received = run(count, None, None, None, timeout, started, SENTINELS)  # the defaults
     # Before anything here asks about them (which would reap them): each process must have
     # been joined, so that nothing of it is left, not even a zombie in the process table.
     not_reaped = [p.name for p in started if p.pid is not None and not gone(p.pid)]
@@ -600,7 +651,7 @@ def test_run_conveyor_moves_10000_numbers_with_2_producers_and_2_consumers(start
 
     # No numbers at all: the producers put nothing, the consumers still get their STOPs.
     del started[:]
-    nothing = run(0, 2, 2, 100, patience(), started, SENTINELS)
+    nothing = run(0, 2, 2, 100, timeout, started, SENTINELS)
     assert type(nothing) is list and nothing == [], (
         f"run_conveyor(0) should return [], every one of no numbers; it returned {nothing!r}"
     )
@@ -614,7 +665,7 @@ def test_more_than_a_pipe_holds_goes_through_without_deadlock(started):
     count = 60_001  # about 200 KB of batches through each queue; a pipe holds about 64 KB
     # A right answer moves them in a fraction of a second once its 5 processes run: the
     # timeout covers their boot as it takes now, so a deadlocked one fails in seconds.
-    timeout = patience() if multiprocessing.get_start_method() == "fork" else round(SOON + 5 * boot_seconds(), 2)
+    timeout = conveyor_time()
     received = run(count, 3, 2, 1000, timeout, started, PIPE_DEADLOCK)
     wrong = what_went_wrong(received, count)
     assert not wrong, (
@@ -625,27 +676,38 @@ def test_more_than_a_pipe_holds_goes_through_without_deadlock(started):
     )
 
 
+PRODUCERS, CONSUMERS = 3, 2  # in the tests where run_conveyor must give up
+
+
 def test_run_conveyor_gives_up_in_time_and_leaves_nothing_running(started):
     # A million numbers one by one: more than 3 producers and 2 consumers can move in
     # seconds, so only run_conveyor's deadline can end the run, and it must come once, for
     # all its waits: the producers never finish, and neither do the consumers.
-    for timeout in (0.6, 0):
-        del started[:]
-        gives_up_in_time(1_000_000, 1, timeout, started, "cannot finish in time")
+    # The two timeouts are tried at the same time, each with processes of its own.
+    gives_up_in_time([(1_000_000, 1, GIVE_UP), (1_000_000, 1, 0)], started, "cannot finish in time")
 
 
 def test_run_conveyor_gives_up_when_no_consumer_takes_anything(consumers_killed):
-    # Both consumers die as they start. 300 numbers in 3 batches fit in the items queue:
+    # Every consumer dies as it starts. 300 numbers in 3 batches fit in the items queue:
     # the producers end, and no STOP ever comes back. 602 numbers make 8 batches: the
     # producers can end, and a bounded items queue may have no room left for the STOPs.
     # A million one by one do not fit: the items queue fills up, and nobody makes room.
-    for count, batch in ((300, 100), (602, 100), (1_000_000, 1)):
-        del consumers_killed[:]
-        gives_up_in_time(count, batch, 0.6, consumers_killed, "has no consumer left")
+    # The three are tried at the same time, each with processes of its own.
+    scenarios = [(count, batch, GIVE_UP) for count, batch in ((300, 100), (602, 100), (1_000_000, 1))]
+    gives_up_in_time(scenarios, consumers_killed, "has no consumer left")
     assert any(is_consumer(p) for p in consumers_killed), (
         "none of the processes run_conveyor started runs consume (as its target, or as a "
         f"Process subclass named after it).\n{process_table(consumers_killed)}"
     )
+
+
+RESTARTS = (
+    "Each get that waits the whole timeout again (results.get(timeout=timeout)) restarts "
+    "the clock with every result that arrives, so while results keep coming no get ever "
+    "times out, and the call runs for as long as they do. One deadline for the whole call: "
+    "deadline = time.monotonic() + timeout at the start; before every get, left = deadline "
+    "- time.monotonic(), raise TimeoutError when it is <= 0, and get(timeout=left)."
+)
 
 
 @contextlib.contextmanager
@@ -678,15 +740,16 @@ def test_run_conveyor_keeps_one_deadline_while_results_trickle_in(started):
     # the timeout. One deadline for the whole call ends it at the timeout; a get given the
     # whole timeout again never times out, as results keep coming.
     count, producers, consumers, batch = 10_000, 3, 2, 100
-    timeout = 0.6
+    timeout = GIVE_UP
     # A forked child starts at once. A spawned one boots an interpreter first, which on a
     # loaded machine can take longer than the timeout: the timeout gets 3 times what a
     # child's boot takes now, so that a right answer has its results coming in before its
     # deadline. (A call that timed out before reading anything says nothing about its gets.)
-    boots = multiprocessing.get_start_method() != "fork"
+    boots = timing.boots_children()
     if boots:
         timeout = round(timeout + 3 * boot_seconds(), 2)
-    for attempt in range(2 if boots else 1):
+    attempts = 2 if boots else 3  # under fork: 0.1 s, then 0.3 s, then 0.9 s
+    for attempt in range(attempts):
         every = timeout / 10
         del started[:]
         with trickling(every) as gets:
@@ -695,13 +758,17 @@ def test_run_conveyor_keeps_one_deadline_while_results_trickle_in(started):
                 conveyor.run_conveyor, count, producers, consumers, batch, timeout,
                 name="calling run_conveyor",
             )  # fmt: skip
-            running.thread.join(timeout + every + SOON)
+            running.thread.join(timeout + every + timing.SOON)
             took = time.monotonic() - began
             read = len(gets)
         # Timed out before reading anything, every process stopped while still at work
-        # (none had ended on its own): they were still booting. Once more, longer.
+        # (none had ended on its own): they were still starting (booting, or forked on a
+        # busy machine). Once more, 3 times longer.
         booting = not read and isinstance(running.error, TimeoutError)
-        if not (booting and attempt == 0 and all(p.exitcode != 0 for p in started)):
+        # (Forked ones start in milliseconds, unless the machine is busy: tried once more
+        # whenever nothing was read, which costs a wrong answer a few tenths of a second.)
+        at_work = all(p.exitcode != 0 for p in started) or not boots
+        if not (booting and attempt < attempts - 1 and at_work):
             break
         timeout = round(timeout * 3, 2)
     if running.thread.is_alive():
@@ -711,20 +778,16 @@ def test_run_conveyor_keeps_one_deadline_while_results_trickle_in(started):
             f"run_conveyor({count:_}, producers={producers}, consumers={consumers}, "
             f"batch={batch}, timeout={timeout}) was still running {took:.1f} s after it was "
             f"called, with results coming in one every {every:.2f} s: it had read "
-            f"{len(gets)} of them, {late} after its deadline. Each get that waits the "
-            "whole timeout again (results.get(timeout=timeout)) restarts the clock with "
-            "every result that arrives, so while results keep coming no get ever times "
-            "out, and the call runs for as long as they do. One deadline for the whole "
-            "call: deadline = time.monotonic() + timeout at the start; before every get, "
-            "left = deadline - time.monotonic(), raise TimeoutError when it is <= 0, and "
-            f"get(timeout=left).\n{process_table(started)}",
+            f"{len(gets)} of them, {late} after its deadline. {RESTARTS}\n{process_table(started)}",
             pytrace=False,
         )
     outcome = running.finish(0, "run_conveyor") if not isinstance(running.error, TimeoutError) else None
+    late = sum(1 for t in gets if t > began + timeout)
     assert outcome is None, (
         f"run_conveyor({count:_}, ..., timeout={timeout}), with results coming in one every "
         f"{every:.2f} s, returned {outcome!r:.60} after {took:.2f} s instead of "
         "raising TimeoutError at its deadline"
+        + (f": it read {late} results after its deadline. {RESTARTS}" if late else "")
         + ("" if read else " (the test slows multiprocessing.Queue.get in this process: read the results with it)")
     )
     assert read or boots, (
@@ -741,9 +804,69 @@ def test_run_conveyor_keeps_one_deadline_while_results_trickle_in(started):
     )
 
 
-def gives_up_in_time(count, batch, timeout, started, situation):
-    producers, consumers = 3, 2
-    began = time.monotonic()
+def gives_up_in_time(scenarios, started, situation):
+    """run_conveyor(count, 3, 2, batch, timeout) for each (count, batch, timeout) of
+    `scenarios`, all at the same time, each in a thread of its own; each must give up in
+    time with TimeoutError and nothing left running. Judged one after the other."""
+    calls = []
+    for count, batch, timeout in scenarios:
+        began = time.monotonic()  # before the call: its deadline comes no sooner than began + timeout
+        running = Call(
+            conveyor.run_conveyor, count, PRODUCERS, CONSUMERS, batch, timeout, name="calling run_conveyor"
+        )
+        calls.append((count, batch, timeout, running, began))
+        # The next call starts once this one has started its processes. Under fork, a child
+        # gets a copy of every descriptor open at that moment: forked while another call
+        # is between making a child's sentinel pipe and closing its end of it, it would
+        # hold that pipe open, and the other call's join() would wait for it to end.
+        last, seen = time.monotonic(), 0
+        while not running.done and time.monotonic() - last < timing.AT_ONCE:
+            ready = sum(1 for p in started_by(started, running.thread) if hasattr(p, "_kata_started"))
+            if ready >= PRODUCERS + CONSUMERS:
+                break
+            if ready > seen:
+                last, seen = time.monotonic(), ready
+            running.thread.join(0.002)
+    seen_done = {}  # call -> when the test first saw it done
+    # Watched from outside: once every process has started, a right answer raises within
+    # its timeout and a moment to stop them; a wrong one is stuck, and fails at once.
+    watch = timing.ChildWatch()
+    while True:
+        now = time.monotonic()
+        waiting = False
+        for _, _, timeout, running, began in calls:
+            mine = started_by(started, running.thread)
+            for process in mine:  # when each started one ended (looked at every 10 ms)
+                if hasattr(process, "_kata_started") and not hasattr(process, "_kata_ended") and ended(process):
+                    process._kata_ended = now
+            if running.done:
+                seen_done.setdefault(running, now)
+                continue
+            starts = [getattr(p, "_kata_started", None) for p in mine]
+            all_started = len(starts) >= PRODUCERS + CONSUMERS and None not in starts
+            if all_started and now - max(starts) > timeout + timing.SOON:
+                continue  # stuck
+            if now - began > timeout and watch.hopeless():
+                continue  # stuck, with no process left that could end it
+            waiting = True
+        if not waiting:
+            break
+        calls[0][3].thread.join(0.01)
+    try:
+        for count, batch, timeout, running, began in calls:
+            judge_giving_up(
+                count, batch, timeout, running, began, seen_done.get(running, time.monotonic()),
+                started_by(started, running.thread), situation,
+            )  # fmt: skip
+    finally:
+        for *_, running, _ in calls:
+            if running.thread.is_alive():
+                guard.excuse(running.thread)  # reported above, or after another's failure
+
+
+def judge_giving_up(count, batch, timeout, running, began, raised, started, situation):
+    """One scenario of gives_up_in_time: `raised`, when the call was seen done (10 ms at most late)."""
+    producers, consumers = PRODUCERS, CONSUMERS
     lesson = (
         f"run_conveyor({count:_}, producers={producers}, consumers={consumers}, "
         f"batch={batch}, timeout={timeout}) {situation}. When a get(timeout=...) on the "
@@ -760,26 +883,12 @@ def gives_up_in_time(count, batch, timeout, started, situation):
             else ""
         )
     )
-    # Watched from outside: once every process has started, a right answer raises within
-    # its timeout and a moment to stop them; a wrong one is stuck, and fails at once.
-    running = Call(
-        conveyor.run_conveyor, count, producers, consumers, batch, timeout, name="calling run_conveyor"
-    )
-    while not running.done:
-        starts = [getattr(p, "_kata_started", None) for p in started]
-        now = time.monotonic()
-        if len(starts) >= producers + consumers and None not in starts and now - max(starts) > timeout + 2.0:
-            break
-        if now - began > timeout + patience():
-            break
-        running.thread.join(0.01)
     try:
-        outcome = running.finish(0.5, f"run_conveyor(..., timeout={timeout})", lesson)
+        outcome = running.finish(0, f"run_conveyor(..., timeout={timeout})", lesson)
     except TimeoutError:
         outcome = None
     except (queue.Empty, queue.Full, pytest.fail.Exception) as exc:
         outcome = exc
-    ended = time.monotonic()
     if isinstance(outcome, (queue.Empty, queue.Full)):  # reported out of the except: one report
         pytest.fail(
             f"run_conveyor({count:_}, ..., timeout={timeout}), which {situation}, let "
@@ -790,9 +899,9 @@ def gives_up_in_time(count, batch, timeout, started, situation):
         )
     if isinstance(outcome, pytest.fail.Exception):
         pytest.fail(f"{outcome}\n{process_table(started)}", pytrace=False)
-    took = ended - began
+    took = raised - began
     assert outcome is None, (
-        f"run_conveyor returned {len(outcome)} numbers of {count:_} after {took:.2f} s "
+        f"run_conveyor returned {len(outcome)} numbers of {count:_} "
         "instead of raising TimeoutError: a partial answer that looks like a whole one. "
         + lesson
     )
@@ -807,21 +916,37 @@ def gives_up_in_time(count, batch, timeout, started, situation):
         f"{len(started)} processes, not {producers + consumers}.\n{process_table(started)}"
     )
     # Timed from the last start(): a slow start (spawn on a loaded machine) does not count.
-    after_starts = ended - max(p._kata_started for p in started)
+    last_start = max(p._kata_started for p in started)
+    # When it gave up: the first of its processes that it stopped (killed by a signal: not
+    # one that ended on its own, nor one the test killed) ended then, 10 ms at most before
+    # the test saw it.
+    stopped = [
+        p._kata_ended for p in started
+        if (p.exitcode or 0) < 0 and not getattr(p, "_kata_killed", False) and hasattr(p, "_kata_ended")
+    ]
+    gave_up = min(stopped) if stopped else raised
     if timeout:
-        assert took >= 0.9 * timeout, (
-            f"run_conveyor(..., timeout={timeout}) gave up after {took:.2f} s: a timeout is "
-            "how long to wait before giving up, so wait it out (join(left), "
+        assert gave_up - began >= 0.9 * timeout, (
+            f"run_conveyor(..., timeout={timeout}) gave up after {gave_up - began:.2f} s: a "
+            "timeout is how long to wait before giving up, so wait it out (join(left), "
             "get(timeout=left)); do not give up at the first process still running"
         )
-    # The deadline, and a moment (AT_ONCE) to terminate and join five processes: booted
-    # ones on a loaded machine took 0.64 s. A join(timeout) per process takes 3 s here.
-    assert after_starts < timeout + timing.AT_ONCE, (
-        f"run_conveyor({count:_}, ..., timeout={timeout}), which {situation}, raised "
-        f"TimeoutError {after_starts:.2f} s after it had "
-        f"started the last one: one deadline for all its waits ends at {timeout} s (and a "
-        "moment to stop them). Take one deadline at the start (deadline = "
-        "time.monotonic() + timeout) and give every join and every get only what is left "
-        "of it: max(0, deadline - time.monotonic()). join(timeout) for each process in "
-        "turn waits timeout for each one that is still running."
+    # One deadline: it gives up at it, and a forked child is stopped within moments; the
+    # timeout once more is the slack (a booted one on a loaded machine: AT_ONCE). A
+    # join(timeout) per process gives up only after three timeouts, one per producer.
+    slack = timing.AT_ONCE if timing.boots_children() or not timeout else timeout
+    one_deadline = (
+        f"run_conveyor({count:_}, ..., timeout={timeout}), which {situation}, gave up "
+        "{:.2f} s after it had started the last of its processes: one deadline for all its "
+        f"waits ends at {timeout} s (and a moment to stop them). Take one deadline at the "
+        "start (deadline = time.monotonic() + timeout) and give every join and every get "
+        "only what is left of it: max(0, deadline - time.monotonic()). join(timeout) for "
+        "each process in turn waits timeout for each one that is still running."
+    )
+    # (None stopped: every process had ended by itself; then the raise below is the measure.)
+    assert not stopped or gave_up - last_start < timeout + slack, one_deadline.format(gave_up - last_start)
+    # ... and AT_ONCE to terminate and join five processes (booted ones on a loaded
+    # machine took 0.64 s).
+    assert raised - last_start < timeout + timing.AT_ONCE, (
+        one_deadline.format(raised - last_start) + f" (It raised TimeoutError {took:.2f} s after the call.)"
     )
