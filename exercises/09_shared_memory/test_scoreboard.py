@@ -243,7 +243,10 @@ def test_a_referee_process_updates_the_parents_board():
 def test_referees_at_once_lose_no_points():
     adds_in_this_process()
     board = scoreboard.Scoreboard(1)
-    window = probe.Window()
+    # The first referee to read waits in the window for a second to read too. Both are
+    # let go at once (the gate), so without one shared lock the second gets there within
+    # milliseconds; with it, it never can, and that wait is watched for timing.WATCH.
+    window = probe.Window(company_seconds=timing.GLIMPSE)
     arrived, gate = multiprocessing.Semaphore(0), multiprocessing.Event()
     referees = [
         multiprocessing.Process(
@@ -512,14 +515,29 @@ def referee_at_the_gate(board, team, points):
     return child, gate
 
 
+def reading(read, begun):
+    """read(), once it has said (begun) that it is about to call it."""
+    begun.set()
+    return read()
+
+
 def test_scores_and_total_wait_for_an_add_in_progress():
     adds_in_this_process()
     board = scoreboard.Scoreboard(2)
     now(board.add, 1, 5)
     child, gate = referee_at_the_gate(board, 0, 3)  # now between reading team 0's 0 and writing 3
     try:
-        reads = [Call(board.scores, name="reading scores"), Call(board.total, name="reading total")]
-        deadline = time.monotonic() + 0.2  # more than enough for a read that takes no lock
+        # Each read says when it has begun; from then on, a read that takes no lock
+        # returns within timing.GLIMPSE (it reads two numbers), and one that waits for
+        # the board's lock waits until the gate opens.
+        begun = [threading.Event(), threading.Event()]
+        reads = [
+            Call(reading, board.scores, begun[0], name="reading scores"),
+            Call(reading, board.total, begun[1], name="reading total"),
+        ]
+        for flag in begun:
+            flag.wait(timing.AT_ONCE)
+        deadline = time.monotonic() + timing.GLIMPSE
         for read in reads:
             read.thread.join(max(0.0, deadline - time.monotonic()))
         gate.open()
