@@ -485,10 +485,11 @@ def test_a_child_that_ignores_sigterm_is_killed():
     # run_children in its last start() until the child is deaf (multiprocessing's start,
     # watched from outside: up to timing.child_ready() while both children live). The
     # deadline then passes with the child deaf, and what is waited is run_children's own
-    # grace between terminate() and kill(). Should the child still not be deaf (a design
-    # that stops children from another thread while it starts them), the test tries
-    # again with a longer timeout.
-    tries = (HUNG_TIMEOUT, timing.AT_ONCE, timing.CROWD)
+    # grace between terminate() and kill(), so a deadline that passes almost at once
+    # shows it as well as a long one. Should the child still not be deaf (a design that
+    # stops children from another thread while it starts them), the test tries again
+    # with a longer timeout.
+    tries = (HUNG_TIMEOUT / 5, timing.AT_ONCE, timing.CROWD)
     for timeout in tries:
         deaf = multiprocessing.Event()
         begun = []
