@@ -23,6 +23,12 @@ class Exercise:
     concepts: tuple[str, ...]
     points: int
     processes: bool = False  # starts child processes: tested under every start method
+    sockets: bool = False  # serves connections
+
+    @property
+    def feedback_target(self) -> float:
+        """How many times a trivial pytest run its tests may take against the solution."""
+        return 4.0 if self.processes or self.sockets else 3.0
 
     @property
     def folder(self) -> Path:
@@ -63,6 +69,7 @@ def exercises() -> tuple[Exercise, ...]:
             concepts=tuple(row["concepts"]),
             points=int(row["points"]),
             processes=bool(row.get("processes", False)),
+            sockets=bool(row.get("sockets", False)),
         )
         for row in rows
     )

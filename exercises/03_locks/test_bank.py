@@ -20,7 +20,7 @@ DEPOSITS_PER_THREAD = 10
 # watching for another thread to arrive at the same step (which a lock must prevent). A
 # right answer's lock keeps the others out, so it costs a right answer this once; a wrong
 # answer's threads arrive within microseconds. (The bounds are kata.timing's.)
-OVERLAP_WINDOW = 0.2
+OVERLAP_WINDOW = 0.05
 
 REENTRANCY = (
     "deposit_all holds the account's lock and calls deposit, which asks for the same "

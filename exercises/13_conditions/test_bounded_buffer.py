@@ -25,7 +25,7 @@ bounded_buffer = implementation("bounded_buffer")
 
 # The bounds are kata.timing's: AT_ONCE for a call, or for a woken thread to run or to fall
 # asleep in wait(); SOON for the ten thousand items. Not bounds:
-TIMEOUT = 0.15  # a test input: a put's or get's timeout, in the tests that notify it while it waits
+TIMEOUT = 0.08  # a test input: a put's or get's timeout, in the tests that notify it while it waits
 NOTIFYING = 10 * TIMEOUT  # a window: how long the test keeps waking it up with nothing to give
 
 USE_THE_CONDITION = (
@@ -350,7 +350,7 @@ def test_a_waiting_consumer_sleeps_instead_of_spinning(new_buffer):
         finally:
             sys.settrace(None)
 
-    window = 0.1  # a window: how long the consumer is watched while nothing at all happens
+    window = 0.06  # a window: how long the consumer is watched while nothing at all happens
     consumer = Worker(get_traced, "consumer", watch)
     consumer.thread.join(window)  # observing, not synchronising: a right get just waits
     lines, waits = lines_run[0], watch.waits
@@ -361,7 +361,7 @@ def test_a_waiting_consumer_sleeps_instead_of_spinning(new_buffer):
         )
     call(buf.put, "x")
     assert consumer.outcome(stuck="put added an item but the waiting get never returned") == "x"
-    assert lines <= 60 and waits <= 3, (
+    assert lines <= 60 and waits <= 2, (
         f"for {window} s a consumer waited on an empty buffer while nothing happened, and "
         f"in that time it ran {lines} lines of your code and called wait() {waits} times. A "
         "thread that waits on a condition uses no CPU until it is notified: it should run "
