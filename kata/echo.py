@@ -85,7 +85,7 @@ __all__ = [
     "many_clients_at_once", "large_message_slow_reader", "reset_does_not_disturb",
     "clients_that_leave_are_closed", "one_thread_serves", "idle_burns_no_cpu",
     "urgent_data_does_not_disturb", "stop_closes_every_socket", "half_close_gets_whole_echo",
-    "stop_at_once_and_twice", "stays_idle", "stop_before_serving",
+    "stop_at_once_and_twice", "stays_idle", "stop_before_serving", "until_sent_or_stalled",
 ]  # fmt: skip
 
 
@@ -146,16 +146,20 @@ class Handle:
         without /proc/<pid>/task/<tid>/wchan this returns at once.
         """
         deadline = time.monotonic() + seconds
-        path = f"/proc/self/task/{self.native_id}/wchan"
         while self.thread.is_alive() and time.monotonic() < deadline:
-            try:
-                with open(path) as wchan:
-                    where = wchan.read().strip()
-            except OSError:
-                return
-            if where not in ("", "0") and "futex" not in where:
+            if self.sleeping() is not False:
                 return
             time.sleep(0.005)
+
+    def sleeping(self) -> bool | None:
+        """Does the serving thread sleep in a system call other than a wait for the
+        interpreter's lock (a futex)? None where /proc/<pid>/task/<tid>/wchan cannot be read."""
+        try:
+            with open(f"/proc/self/task/{self.native_id}/wchan") as wchan:
+                where = wchan.read().strip()
+        except OSError:
+            return None
+        return where not in ("", "0") and "futex" not in where
 
     def blocked_in(self, looks: int = 3, gap: float = 0.02) -> str:
         """The blocking socket call the serving thread sleeps in ('accept', 'recv' or
@@ -180,6 +184,47 @@ class Handle:
                 return ""
             seen = name
         return seen
+
+    def waits_for_ever(self) -> bool:
+        """Is the serving thread asleep in a readiness wait (select, poll, epoll_wait) that
+        has no timeout? Then only a socket becoming ready (or a signal) can wake it.
+
+        Read from /proc/self/task/<tid>/syscall (Linux, x86_64 and aarch64), which names
+        the call a sleeping thread is in and its arguments: select's and ppoll's timeout
+        pointer is NULL, poll's and epoll_wait's timeout is -1. False wherever that
+        cannot be read, and for a thread that runs or waits with a timeout.
+        """
+        calls = _READINESS_WAITS.get(platform.machine(), {})
+        try:
+            with open(f"/proc/self/task/{self.native_id}/syscall") as syscall:
+                fields = syscall.read().split()
+        except OSError:
+            return False
+        if not fields or not fields[0].isdigit() or int(fields[0]) not in calls:
+            return False
+        index, kind = calls[int(fields[0])]
+        try:
+            value = int(fields[index], 16)
+        except (IndexError, ValueError):
+            return False
+        if kind == "pointer":
+            return value == 0
+        return value & 0xFFFFFFFF >= 0x80000000  # a negative int timeout: none
+
+    def asleep_for_good(self, gap: float = 0.01) -> bool:
+        """Has the serving thread slept through `gap` seconds in a wait with no timeout?
+
+        Seen in such a wait (waits_for_ever) at both ends of the gap, and never woken in
+        between (its count of voluntary context switches, which grows each time it wakes
+        and sleeps again, is unchanged): it slept all along, and nothing but a client's
+        bytes can wake it now. An idle server that does this would sleep
+        through any longer window as well.
+        """
+        if not (self.thread.is_alive() and self.waits_for_ever()):
+            return False
+        before = self.wakeups()
+        time.sleep(gap)
+        return self.waits_for_ever() and self.wakeups() == before and self.thread.is_alive()
 
     def stuck(self) -> str:
         """A sentence (with a lesson) when the serving thread sleeps in a blocking socket
@@ -216,6 +261,15 @@ _BLOCKING_CALLS = {
                1: "send", 44: "send", 46: "send"},
     "aarch64": {202: "accept", 242: "accept", 63: "recv", 207: "recv", 212: "recv",
                 64: "send", 206: "send", 211: "send"},
+}  # fmt: skip
+# The readiness waits, by system call number: which argument (1-based, in
+# /proc/<pid>/task/<tid>/syscall) is the timeout, and whether it is a pointer to a time
+# (NULL: none) or an int of milliseconds (negative: none). Python's select.select() is
+# pselect6 on current glibc, select.poll() poll, select.epoll() and asyncio epoll_wait.
+_READINESS_WAITS = {
+    "x86_64": {23: (5, "pointer"), 270: (5, "pointer"), 7: (3, "int"), 271: (3, "pointer"),
+               232: (4, "int"), 281: (4, "int"), 441: (4, "pointer")},
+    "aarch64": {72: (5, "pointer"), 73: (3, "pointer"), 22: (4, "int"), 441: (4, "pointer")},
 }  # fmt: skip
 _STUCK_LESSONS = {
     "accept": (
@@ -565,7 +619,7 @@ def large_message_slow_reader(
         # server that drops the unsent tail of a partial send goes unseen (1 run in 5,
         # before these waits). So each gulp waits until the server has done all it can.
         if _until_sent_or_stalled(handle, sender, sock):
-            _wait_until_delivered(sock)
+            _wait_until_delivered(sock, handle)
         # Meanwhile the others are served: nothing waits for the client that does not read.
         other = connect(handle, opened)
         echo(
@@ -631,16 +685,51 @@ def _gulps(size: int, count: int) -> list[int]:
     return [step] * (count - 1) + [size - step * (count - 1)]
 
 
-def _wait_until_delivered(sock) -> None:
+def _wait_until_delivered(sock, handle: Handle | None = None) -> None:
     """Wait (up to SOON) until the peer's kernel has every byte `sock` sent.
 
     sendall returns once the bytes are in this socket's send queue; they reach the
     server as its receive window opens. TIOCOUTQ tells how many are still queued (Linux;
     elsewhere this returns at once). A server that stops reading never takes them all:
-    then the wait just ends.
+    then the wait just ends, at once when `handle` is given and the delivery is seen to
+    have stalled (``_stalled``), else after SOON.
     """
-    if hasattr(termios, "TIOCOUTQ"):
+    if not hasattr(termios, "TIOCOUTQ"):
+        return
+    if handle is None:
         wait_until(lambda: _unsent(sock) == 0)
+        return
+    deadline = time.monotonic() + SOON
+    while _unsent(sock) and time.monotonic() < deadline and not _stalled(handle, sock):
+        pass
+
+
+STALL_LOOK = 0.01  # seconds a stalled delivery is watched: the server asleep, never woken, nothing moved
+
+
+def _stalled(handle: Handle, sock, pause: Callable[[float], object] = time.sleep) -> bool:
+    """Has delivery from `sock` to the server stopped, with bytes still to go?
+
+    Looked at over STALL_LOOK (`pause` waits it out; a sender's join ends it sooner): the
+    serving thread sleeps (outside a wait for the interpreter's lock) at both ends and
+    never woke in between (its count of voluntary context switches is unchanged), and
+    `sock` still has the same number of bytes, more than none, to send. A server asleep
+    all along has read nothing, so nothing it does will move them: it does not read this
+    client while its echo is pending (backpressure), or it is stuck. A server that was
+    awake (at work, or spinning), or whose sleep cannot be read, is looked at for 0.05 s
+    and judged by the bytes alone.
+    """
+    handle.settled(0.1)
+    asleep = handle.sleeping()
+    before, woke = _unsent(sock), handle.wakeups()
+    pause(STALL_LOOK)
+    if before == 0 or _unsent(sock) != before:
+        return False
+    if asleep and handle.sleeping() and handle.wakeups() == woke:
+        return True
+    # Awake (at work, spinning) or woken meanwhile: judged by the bytes alone, over 0.05 s.
+    pause(0.05 - STALL_LOOK)
+    return _unsent(sock) == before
 
 
 def _unsent(sock) -> int:
@@ -706,7 +795,7 @@ def reset_does_not_disturb(handle: Handle, opened: list, *, hint: str = "") -> N
     # Let the server take in all it is going to (a server that reads everything has seen
     # the end of input by then and has only the echo left to send), then reset.
     if sent_all and not handle.stuck():
-        _wait_until_delivered(hangup)
+        _wait_until_delivered(hangup, handle)
         handle.settled()
     hangup.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     hangup.close()  # linger 0: a reset, with most of the echo still to go
@@ -747,15 +836,16 @@ def reset_does_not_disturb(handle: Handle, opened: list, *, hint: str = "") -> N
 def _until_sent_or_stalled(handle: Handle, sender: threading.Thread, sock) -> bool:
     """Wait (up to 3 SOON) until `sender` has sent everything (True), or its sending has
     stalled (False): what `sock` still has to send stays the same while the server sleeps
-    (a server that stops reading while its echo is pending: backpressure)."""
+    and never wakes (``_stalled``: a server that stops reading while its echo is pending,
+    backpressure)."""
     deadline = time.monotonic() + 3 * SOON
     while sender.is_alive() and time.monotonic() < deadline:
-        before = _unsent(sock)
-        sender.join(0.05)
-        handle.settled(0.1)
-        if sender.is_alive() and before > 0 and _unsent(sock) == before:
+        if _stalled(handle, sock, sender.join) and sender.is_alive():
             return False
     return not sender.is_alive()
+
+
+until_sent_or_stalled = _until_sent_or_stalled  # for an exercise's own tests
 
 
 def half_close_gets_whole_echo(
@@ -783,7 +873,7 @@ def half_close_gets_whole_echo(
         # stopped reading it): a server that reads everything has its end of input and
         # most of the echo still pending at the same time.
         if _until_sent_or_stalled(handle, sender, sock):
-            _wait_until_delivered(sock)
+            _wait_until_delivered(sock, handle)
             handle.settled()
         got = receive(
             handle, sock, len(message),
@@ -884,6 +974,7 @@ IDLE_SHARE = 0.15  # of a core: an idle server that uses this much is spinning
 FIRST_LOOK = 0.06  # seconds: a server plainly asleep for this long has passed
 PLAINLY_ASLEEP = 0.03  # of a core, over FIRST_LOOK: a spinning server uses far more
 SPINNING_RATE = 1000  # wake-ups a second: a loop that never waits (a timeout poller: ~200)
+SLEEP_LOOK = 0.01  # seconds: a thread asleep with no timeout at both ends of this, never woken, sleeps on
 
 
 def _idle_window(handle: Handle, window: float, *, may_end_early: bool = False):
@@ -893,14 +984,22 @@ def _idle_window(handle: Handle, window: float, *, may_end_early: bool = False):
     FIRST_LOOK when the thread plainly slept (under PLAINLY_ASLEEP of a core, read from
     its nanosecond CPU clock): a spinning thread uses several times that even on a loaded
     machine, or else wakes thousands of times a second, which the caller judges from the
-    count returned. Anything less clear is watched for the whole window.
+    count returned. Anything less clear is watched for the whole window. Sooner still,
+    whatever the caller judges: a thread asleep in select, poll or epoll_wait with no
+    timeout, not woken over SLEEP_LOOK (Handle.asleep_for_good), would sleep through any
+    window (only a client could wake it, and every client is quiet).
     Returns (cpu seconds used, seconds elapsed, times it woke up).
     """
     if not os.path.isdir("/proc/self/task"):
         pytest.skip("reading one thread's CPU time needs Linux's /proc/self/task")
     handle.settled()
     before, woke, started = handle.cpu_seconds(), handle.wakeups(), time.monotonic()
-    # Nothing to do: every client is connected and quiet, nothing is pending.
+    # Nothing to do: every client is connected and quiet, nothing is pending. A thread
+    # that sleeps through a short look in a wait with no timeout sleeps through any
+    # window: only a client could wake it, and every client is quiet.
+    if handle.asleep_for_good(SLEEP_LOOK):
+        used, elapsed = handle.cpu_seconds() - before, time.monotonic() - started
+        return used, elapsed, handle.wakeups() - woke
     if may_end_early and THREAD_CPU_CLOCK and window > FIRST_LOOK:
         time.sleep(FIRST_LOOK)
         used, elapsed = handle.cpu_seconds() - before, time.monotonic() - started
@@ -927,6 +1026,8 @@ def idle_burns_no_cpu(
 
     With `max_wakeups`, it must also sleep through the window: wake from its wait at most
     that many times (a server that polls with a timeout wakes once per timeout).
+    A server seen asleep with no timeout at all has passed without the whole window
+    (``_idle_window``).
     """
     socks = [connect(handle, opened) for _ in range(count)]
     for sock in socks:

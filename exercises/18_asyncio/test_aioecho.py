@@ -480,9 +480,11 @@ class AsyncioEchoServer:
     module. Every exception the loop reports (a handler that crashed) is kept in
     ``.errors``; a handler's NotImplementedError (the stub) stops the loop and is raised
     by serve_forever, so the test shows it as a TODO. Each accepted connection's
-    transport is kept; with ``small_buffers`` its socket buffers are made small and the
-    largest write buffer any of them held is kept in ``.most_buffered``; ``.left_open``
-    counts handlers that returned with their connection still open.
+    transport is kept; with ``small_buffers`` its socket buffers are made small, and
+    ``held()`` reads, from the test's thread, the most echo an open connection holds in
+    its transport's write buffer (the largest seen is kept in ``.most_buffered``); nothing
+    in the loop wakes to measure it, so an idle loop sleeps. ``.left_open`` counts
+    handlers that returned with their connection still open.
     """
 
     def __init__(self, small_buffers: int | None = None):
@@ -553,12 +555,15 @@ class AsyncioEchoServer:
             return
         self.errors.append(f"{type(exc).__name__}: {exc}" if exc else context.get("message", "?"))
 
-    async def _measure(self):
-        while True:
-            await asyncio.sleep(0.005)
-            for transport in self.transports:
-                if not transport.is_closing():
-                    self.most_buffered = max(self.most_buffered, transport.get_write_buffer_size())
+    def held(self) -> int:
+        """The most bytes an open connection's write buffer holds now, read from the
+        test's thread (a length read; nothing in the loop changes or wakes)."""
+        held = max(
+            (t.get_write_buffer_size() for t in list(self.transports) if not t.is_closing()),
+            default=0,
+        )
+        self.most_buffered = max(self.most_buffered, held)
+        return held
 
     def serve_forever(self):
         try:
@@ -569,12 +574,9 @@ class AsyncioEchoServer:
             raise innermost(self.unwritten)
 
     async def _serve(self):
-        measuring = asyncio.ensure_future(self._measure()) if self.small_buffers else None
         try:
             await self.stopping.wait()
         finally:
-            if measuring:
-                measuring.cancel()
             self.server.close()
             me = asyncio.current_task()
             handlers = [task for task in asyncio.all_tasks() if task is not me]
@@ -709,32 +711,19 @@ def test_a_large_echo_to_a_slow_reader_is_paced_by_drain():
     with serving(small_buffers=buffers) as handle, echo.clients() as opened:
         sock = echo.connect(handle, opened, rcvbuf=buffers)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, buffers)
-        stalled, done = threading.Event(), threading.Event()
-
-        def send_all():  # the client sends everything before it reads anything
-            view = memoryview(message)
-            sock.settimeout(0.1)
-            deadline = time.monotonic() + 2 * echo.SOON
-            try:
-                while view and time.monotonic() < deadline:
-                    try:
-                        view = view[sock.send(view) :]
-                    except socket.timeout:
-                        stalled.set()  # the server has stopped reading: backpressure
-            except OSError:
-                pass
-            finally:
-                done.set()
-
-        sender = threading.Thread(target=send_all, name="slow reader's sender", daemon=True)
+        # The client sends everything before it reads anything.
+        sender = threading.Thread(
+            target=echo.send_quietly, args=(sock, message, 2 * echo.SOON),
+            name="slow reader's sender", daemon=True,
+        )  # fmt: skip
         sender.start()
         try:
-            # Read only once the sender has stalled, or has sent everything and the server
-            # has had its chance to pile the echo up in memory (it does so within ms).
-            while not (stalled.is_set() or done.is_set()):
-                stalled.wait(0.02)
-            if not stalled.is_set():
-                echo.wait_until(lambda: handle.server.most_buffered > limit, 0.3)
+            # Read only once the sender has stalled (the loop sleeps and reads no more of
+            # it: backpressure), or has sent everything and the server has had its chance
+            # to pile the echo up in memory (it does so within ms).
+            if echo.until_sent_or_stalled(handle, sender, sock):
+                echo.wait_until(lambda: handle.server.held() > limit, 0.3)
+            handle.server.held()
             held_while_unread = handle.server.most_buffered
             sock.settimeout(echo.SOON)
             got = echo.receive(handle, sock, size, "a client sent 1 MiB before reading its echo")
