@@ -43,13 +43,10 @@ The API is kept stable: new things are added, nothing is taken away or changed.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import platform
-import resource
 import socket
 import struct
-import termios
 import threading
 import time
 from typing import Callable, Optional
@@ -57,12 +54,16 @@ from typing import Callable, Optional
 import pytest
 
 from kata import guard, timing
+from kata import platform as facilities  # what this system offers (platform: the stdlib's)
+
+# None where the system has no such module (Windows): each use below asks first.
+fcntl, resource, termios = facilities.fcntl, facilities.resource, facilities.termios
 
 SOON = timing.AT_ONCE  # seconds a client waits for an echo that should come at once
 STUCK_LOOK = 0.2  # a window: seconds between two looks at a server that has not answered yet
 CROWD_SECONDS = timing.CROWD  # for a crowd of clients to get every echo (a free server takes ms)
 # Each thread's own CPU clock, to the nanosecond: finer than /proc's 10 ms ticks.
-THREAD_CPU_CLOCK = hasattr(time, "pthread_getcpuclockid")
+THREAD_CPU_CLOCK = facilities.THREAD_CPU_CLOCK
 STOP_WITHIN = timing.AT_ONCE  # seconds serve_forever may take to return after stop()
 
 Lesson = Optional[Callable[[BaseException], str]]
@@ -121,6 +122,13 @@ class Handle:
         if THREAD_CPU_CLOCK and self.thread.is_alive():
             with contextlib.suppress(OSError):  # the thread ended just now: read /proc
                 return time.clock_gettime(time.pthread_getcpuclockid(self.thread.ident))
+        if not facilities.PROC:  # psutil's per-thread times, on every system
+            import psutil
+
+            for thread in psutil.Process().threads():
+                if thread.id == self.native_id:
+                    return thread.user_time + thread.system_time
+            return 0.0
         with open(f"/proc/self/task/{self.native_id}/stat") as stat:
             fields = stat.read().rpartition(")")[2].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -129,8 +137,10 @@ class Handle:
         """How many times the serving thread has gone to sleep (voluntary context switches).
 
         A thread asleep in select, poll or epoll_wait adds one each time it is woken and
-        sleeps again; one that stays asleep adds none.
+        sleeps again; one that stays asleep adds none. 0 where kata.platform has no /proc.
         """
+        if not facilities.PROC:
+            return 0
         with open(f"/proc/self/task/{self.native_id}/status") as status:
             for line in status:
                 if line.startswith("voluntary_ctxt_switches:"):
@@ -154,6 +164,8 @@ class Handle:
     def sleeping(self) -> bool | None:
         """Does the serving thread sleep in a system call other than a wait for the
         interpreter's lock (a futex)? None where /proc/<pid>/task/<tid>/wchan cannot be read."""
+        if not facilities.PROC:
+            return None
         try:
             with open(f"/proc/self/task/{self.native_id}/wchan") as wchan:
                 where = wchan.read().strip()
@@ -168,7 +180,7 @@ class Handle:
         Read from /proc/self/task/<tid>/syscall (Linux, x86_64 and aarch64), `looks` times
         `gap` seconds apart: a non-blocking call returns at once and is never seen twice.
         """
-        calls = _BLOCKING_CALLS.get(platform.machine(), {})
+        calls = _BLOCKING_CALLS.get(platform.machine(), {}) if facilities.PROC else {}
         path = f"/proc/self/task/{self.native_id}/syscall"
         seen = ""
         for look in range(looks):
@@ -194,7 +206,7 @@ class Handle:
         pointer is NULL, poll's and epoll_wait's timeout is -1. False wherever that
         cannot be read, and for a thread that runs or waits with a timeout.
         """
-        calls = _READINESS_WAITS.get(platform.machine(), {})
+        calls = _READINESS_WAITS.get(platform.machine(), {}) if facilities.PROC else {}
         try:
             with open(f"/proc/self/task/{self.native_id}/syscall") as syscall:
                 fields = syscall.read().split()
@@ -504,7 +516,12 @@ def send_quietly(sock, message: bytes, seconds: float = 3 * SOON) -> None:
 
 def open_descriptors() -> int:
     """How many descriptors this process has open (both ends of every connection)."""
-    return len(os.listdir("/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"))
+    if facilities.PROC:
+        return len(os.listdir("/proc/self/fd"))
+    import psutil  # macOS: descriptors; Windows: handles (sockets are handles there)
+
+    process = psutil.Process()
+    return process.num_handles() if hasattr(process, "num_handles") else process.num_fds()
 
 
 def wait_until(condition, seconds: float = SOON) -> bool:
@@ -522,7 +539,11 @@ def more_descriptors(needed: int):
     """Raise this process's soft limit on open files to `needed` for the block.
 
     Skips the test when the hard limit is lower; restores the old limit afterwards.
+    Where there is no such limit to raise (Windows: no `resource`), does nothing.
     """
+    if resource is None:
+        yield
+        return
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != resource.RLIM_INFINITY and soft < needed:
         if hard != resource.RLIM_INFINITY and hard < needed:
@@ -694,7 +715,7 @@ def _wait_until_delivered(sock, handle: Handle | None = None) -> None:
     then the wait just ends, at once when `handle` is given and the delivery is seen to
     have stalled (``_stalled``), else after SOON.
     """
-    if not hasattr(termios, "TIOCOUTQ"):
+    if not facilities.TIOCOUTQ:
         return
     if handle is None:
         wait_until(lambda: _unsent(sock) == 0)
@@ -990,7 +1011,7 @@ def _idle_window(handle: Handle, window: float, *, may_end_early: bool = False):
     window (only a client could wake it, and every client is quiet).
     Returns (cpu seconds used, seconds elapsed, times it woke up).
     """
-    if not os.path.isdir("/proc/self/task"):
+    if not facilities.PROC:
         pytest.skip("reading one thread's CPU time needs Linux's /proc/self/task")
     handle.settled()
     before, woke, started = handle.cpu_seconds(), handle.wakeups(), time.monotonic()

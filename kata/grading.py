@@ -14,8 +14,13 @@ a wall-clock limit. What the grader trusts, and why a submission cannot change i
   (``os._exit(0)``, ``sys.exit(0)``), a crash or a hang leaves no signed report.
 - The grader makes itself a "child subreaper" (Linux), so that even a process the
   submission detached into a new session stays its descendant; after each exercise every
-  such process is killed, and only then is the report read. Results files are written at
-  the very end, when nothing the submission started is alive.
+  such process is killed (psutil), and only then is the report read. Results files are
+  written at the very end, when nothing the submission started is alive. Where there is
+  no subreaper (macOS, Windows), a process that left the tree (a double fork, or one
+  started detached) is not found: the run's process group is killed too where there
+  are groups (macOS), and on Windows such a process may outlive its run. It still cannot
+  change a report it never had the key for, or the results written from the grader's
+  own memory; it can only keep using the machine.
 - A submission that imports the test machinery (pytest, pluggy, kata) could rewrite
   outcomes from inside the run, which no signature can prevent: such a module is not run,
   and scores nothing, with the reason shown.
@@ -28,12 +33,9 @@ import ast
 import base64
 import ctypes
 import json
-import os
 import re
 import secrets
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,8 +43,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from kata import guard, manifest
-from kata.signing import KEY_FD_VARIABLE, verified
+from kata import manifest, platform, processes
+from kata.signing import handed_over, verified
 
 FORBIDDEN_IMPORTS = ("pytest", "_pytest", "pluggy", "kata", "conftest")
 
@@ -144,7 +146,7 @@ def tampering(source: str) -> str | None:
 
 def become_subreaper() -> bool:
     """Adopt orphaned descendants (Linux prctl PR_SET_CHILD_SUBREAPER), so none escapes."""
-    if not sys.platform.startswith("linux"):
+    if not platform.SUBREAPER:
         return False
     libc = ctypes.CDLL(None, use_errno=True)
     return libc.prctl(36, 1, 0, 0, 0) == 0  # 36 = PR_SET_CHILD_SUBREAPER
@@ -156,26 +158,12 @@ def kill_descendants(deadline_seconds: float = 10.0) -> list[int]:
     deadline = time.monotonic() + deadline_seconds
     quiet_rounds = 0
     while quiet_rounds < 2 and time.monotonic() < deadline:
-        alive = guard.descendants()
-        for pid in alive:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                killed.append(pid)
-            except ProcessLookupError:
-                pass
-        _reap_adopted()
+        alive = processes.descendants()
+        processes.send_kill(alive)
+        killed.extend(alive)
+        processes.reap()  # adopted orphans are ours to reap
         quiet_rounds = 0 if alive else quiet_rounds + 1
     return killed
-
-
-def _reap_adopted() -> None:
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
 
 
 def wall_limit(exercise: manifest.Exercise) -> float:
@@ -220,20 +208,15 @@ def grade_exercise(exercise: manifest.Exercise, submission: Path, *, wall_second
         shutil.copyfile(module, tree / exercise.id / f"{exercise.module}.py")
         report = Path(scratch) / "report.json"
         key = secrets.token_bytes(32)
-        read_end, write_end = os.pipe()
-        os.write(write_end, key)  # 32 bytes: far below a pipe's buffer, so this never blocks
-        os.close(write_end)
-        try:
+        with handed_over(key, Path(scratch), pipe=platform.PASS_FDS) as (env, pass_fds):
             run = runner.run_exercise(
                 exercise,
                 tree,
                 wall_seconds=wall_seconds or wall_limit(exercise),
                 report=report,
-                pass_fds=(read_end,),
-                env={KEY_FD_VARIABLE: str(read_end)},
+                pass_fds=pass_fds,
+                env=env,
             )
-        finally:
-            os.close(read_end)
         kill_descendants()  # before the report is read: nothing of the submission is left to touch it
         payload = None
         if report.exists():

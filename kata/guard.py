@@ -18,40 +18,20 @@ import multiprocessing.pool
 import multiprocessing.process
 import multiprocessing.queues
 import os
-import signal
 import socket
 import sys
 import threading
 import time
-import traceback
 import weakref
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from kata import timing
-
-EXIT_LESSON = (
-    "os._exit() and sys.exit() end the whole program, here the test run itself; code "
-    "meant to be called by others reports a problem by raising an exception."
-)
+from kata import callsites, messages, processes, timing
+from kata.messages import EXIT_LESSON, ExitAttempt, started_at  # noqa: F401 - their old home
+from kata.processes import descendants, kill  # noqa: F401 - their old home
 
 GRACE_SECONDS = timing.AT_ONCE  # how long a test's threads and processes get to finish after it
 
 _harness_pid = os.getpid()
-_real_exit = os._exit
-
-
-class ExitAttempt(BaseException):
-    """Raised instead of ending the test process when the code under test calls os._exit().
-
-    A BaseException, like SystemExit, so that ``except Exception`` does not swallow it.
-    """
-
-    def __init__(self, status):
-        self.status = status
-        self.call = f"os._exit({status!r})"
-        super().__init__(f"{self.call} was called: {EXIT_LESSON}")
-
 
 @dataclass
 class TestWatch:
@@ -70,41 +50,14 @@ class TestWatch:
 _current: TestWatch | None = None
 _seen_after_last_test: set[int] | None = None  # child processes alive after the last clean-up
 _hook_outside_tests = threading.excepthook
-# object -> the raw stack that started or created it (see _call_site)
-_started_at: "weakref.WeakKeyDictionary[object, list]" = weakref.WeakKeyDictionary()
 _excused: "weakref.WeakSet[threading.Thread]" = weakref.WeakSet()
 _leaked_threads: "weakref.WeakSet[threading.Thread]" = weakref.WeakSet()
-
-
-def _call_site(depth: int = 2, limit: int = 100) -> list[tuple[str, int, str]]:
-    """The raw stack of whoever called into threading/multiprocessing, innermost first.
-
-    Cheap on purpose: it runs at every Thread.start. Which frame is the learner's is
-    worked out only when a report needs it (``started_at``).
-    """
-    frame, frames = sys._getframe(depth), []
-    while frame is not None and len(frames) < limit:
-        frames.append((frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name))
-        frame = frame.f_back
-    return frames
-
-
-def _describe_call_site(frames: list[tuple[str, int, str]]) -> str:
-    from kata import messages
-
-    stack = traceback.StackSummary.from_list([(f, n, name, None) for f, n, name in reversed(frames)])
-    chosen = messages.learner_frames(stack, keep=1)
-    return chosen[0] if chosen else "?"
+_call_site = callsites.call_site
 
 
 def _caller(depth: int = 2) -> str:
     """Where the code that called into threading/multiprocessing is, for reports."""
-    return _describe_call_site(_call_site(depth + 1))
-
-
-def started_at(obj) -> str | None:
-    frames = _started_at.get(obj)
-    return None if frames is None else _describe_call_site(frames)
+    return messages.describe_call_site(_call_site(depth + 1))
 
 
 # --- installing the guards -------------------------------------------------------------
@@ -115,16 +68,16 @@ def install() -> None:
     original_process_start = multiprocessing.process.BaseProcess.start
 
     def thread_start(self):
-        _started_at[self] = _call_site()
+        callsites.remember(self, _call_site())
         return original_thread_start(self)
 
     def process_start(self):
-        _started_at[self] = _call_site()
+        callsites.remember(self, _call_site())
         return original_process_start(self)
 
     def guarded_exit(status):
         if os.getpid() != _harness_pid:  # a forked child ends itself this way: let it
-            return _real_exit(status)
+            return processes.exit_now(status)
         if _current is not None:
             _current.exit_attempts.append(f"os._exit({status!r}) at {_caller()}")
         raise ExitAttempt(status)
@@ -188,7 +141,7 @@ def _record_creation(cls, remember) -> None:
 
 
 def _remember_pool(pool, args, kwargs) -> None:
-    _started_at[pool] = _call_site(depth=3)
+    callsites.remember(pool, _call_site(depth=3))
     _current.pools.append(weakref.ref(pool))
 
 
@@ -202,7 +155,7 @@ def _remember_socket(sock, args, kwargs) -> None:
     # A server test makes thousands of sockets, and the code that made one (the learner's
     # accept(), or a test's connect) is always a few frames up: the rest of pytest's stack
     # is not worth recording each time (100 frames cost 0.2 s in 16_selectors).
-    _started_at[sock] = _call_site(depth=3, limit=12)
+    callsites.remember(sock, _call_site(depth=3, limit=12))
     _current.sockets.append(weakref.ref(sock))
 
 
@@ -223,7 +176,7 @@ def _record_thread_error(args) -> None:
 
 
 def real_exit(status: int) -> None:
-    _real_exit(status)
+    processes.exit_now(status)
 
 
 def excuse(thread: threading.Thread) -> None:
@@ -238,8 +191,8 @@ def begin_test() -> None:
     global _current, _hook_outside_tests
     _current = TestWatch(
         threads_before={t.ident for t in threading.enumerate()},
-        # What the last test's clean-up saw, if there was one: scanning /proc takes a few
-        # milliseconds, and between two tests nothing of the learner's runs.
+        # What the last test's clean-up saw, if there was one: reading the process table
+        # takes a few milliseconds, and between two tests nothing of the learner's runs.
         processes_before=set(descendants()) if _seen_after_last_test is None else _seen_after_last_test,
     )
     # Installed per test, not once: pytest installs its own hook after plugins configure.
@@ -299,25 +252,30 @@ def shut_open_pools(watch: TestWatch) -> list[str]:
 
 def unlink_segments(watch: TestWatch) -> list[str]:
     """Unlink the shared-memory segments the test created and left behind."""
+    if not watch.segments:
+        return []
+    from multiprocessing import shared_memory
+
     reports = []
     for name, where in watch.segments:
-        if not Path("/dev/shm", name).exists():
-            continue  # unlinked, as it should be (or not a Linux /dev/shm)
-        reports.append(f"shared-memory segment {name!r} created at {where} and never unlinked (unlinked now)")
+        # Attached by name, not looked up in /dev/shm: macOS has none, and Windows
+        # segments are not files (one nobody holds has gone).
         try:
-            import _posixshmem
-            from multiprocessing import resource_tracker
-
-            _posixshmem.shm_unlink("/" + name)
-            resource_tracker.unregister("/" + name, "shared_memory")
-        except (ImportError, OSError):
+            segment = shared_memory.SharedMemory(name=name)
+        except (FileNotFoundError, OSError, ValueError):
+            continue  # unlinked, as it should be
+        reports.append(f"shared-memory segment {name!r} created at {where} and never unlinked (unlinked now)")
+        segment.close()
+        try:
+            segment.unlink()  # also tells the resource tracker it is gone
+        except (FileNotFoundError, OSError):
             pass
     return reports
 
 
 def _describe_socket(sock: socket.socket) -> str:
     kind = {socket.SOCK_STREAM: "TCP", socket.SOCK_DGRAM: "UDP"}.get(sock.type, str(sock.type))
-    if sock.family == socket.AF_UNIX:
+    if sock.family == getattr(socket, "AF_UNIX", None):  # Windows has none
         kind = "Unix"
     try:
         peer = f"connected to {sock.getpeername()}"
@@ -400,78 +358,6 @@ def stuck_non_daemon_threads() -> list[threading.Thread]:
 # --- child processes ---------------------------------------------------------------------
 
 
-def _process_table() -> dict[int, tuple[int, str]]:
-    """pid -> (parent pid, state letter) for every process we can see."""
-    table: dict[int, tuple[int, str]] = {}
-    if os.path.isdir("/proc"):
-        # Plain os calls, not pathlib: this runs twice per test, over every process.
-        for name in os.listdir("/proc"):
-            if not name.isdigit():
-                continue
-            try:
-                fd = os.open(f"/proc/{name}/stat", os.O_RDONLY)
-                try:
-                    stat = os.read(fd, 4096)
-                finally:
-                    os.close(fd)
-            except OSError:
-                continue
-            # "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-            rest = stat[stat.rindex(b")") + 2 :].split()
-            table[int(name)] = (int(rest[1]), rest[0].decode())
-        return table
-    import subprocess
-
-    out = subprocess.run(
-        ["ps", "-A", "-o", "pid=,ppid=,stat="], capture_output=True, text=True
-    ).stdout
-    for line in out.splitlines():
-        pid, ppid, state = line.split(None, 2)
-        table[int(pid)] = (int(ppid), state[:1])
-    return table
-
-
-def _helper_pids() -> set[int]:
-    """multiprocessing's own long-lived helpers, started on first use and kept on purpose."""
-    pids = set()
-    try:
-        from multiprocessing import forkserver
-
-        pids.add(forkserver._forkserver._forkserver_pid)
-    except (ImportError, AttributeError):
-        pass
-    try:
-        from multiprocessing import resource_tracker
-
-        pids.add(resource_tracker._resource_tracker._pid)
-    except (ImportError, AttributeError):
-        pass
-    return {p for p in pids if p}
-
-
-def descendants(root: int | None = None) -> dict[int, str]:
-    """Every living process below `root` (default: this one), with its state letter.
-
-    multiprocessing's forkserver and resource tracker are left out, but not the
-    processes the forkserver forks for us.
-    """
-    root = os.getpid() if root is None else root
-    table = _process_table()
-    children: dict[int, list[int]] = {}
-    for pid, (ppid, _) in table.items():
-        children.setdefault(ppid, []).append(pid)
-    helpers = _helper_pids()
-    found: dict[int, str] = {}
-    todo = list(children.get(root, []))
-    while todo:
-        pid = todo.pop()
-        todo.extend(children.get(pid, []))
-        state = table[pid][1]
-        if pid not in helpers and state not in ("Z", "X"):
-            found[pid] = state
-    return found
-
-
 def _describe_process(pid: int) -> str:
     for process in multiprocessing.active_children():
         if process.pid == pid:
@@ -479,10 +365,7 @@ def _describe_process(pid: int) -> str:
             return f"process {process.name!r} (pid {pid})" + (
                 f", started at {where}" if where else ""
             )
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        cmdline = ""
+    cmdline = processes.command_line(pid)
     return f"process {pid}" + (f" ({cmdline.strip()[:100]})" if cmdline.strip() else "")
 
 
@@ -501,21 +384,3 @@ def leaked_processes(watch: TestWatch, deadline: float) -> list[str]:
     reports = [_describe_process(pid) for pid in sorted(alive)]
     kill(alive)
     return reports
-
-
-def kill(pids: set[int]) -> None:
-    """SIGKILL these processes, wait until they are gone, and reap our own children."""
-    for pid in pids:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    deadline = time.monotonic() + 5.0
-    while set(descendants()) & pids and time.monotonic() < deadline:
-        time.sleep(0.01)
-    multiprocessing.active_children()  # reaps multiprocessing's children, keeping it in step
-    for pid in pids:
-        try:
-            os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass  # not ours, or already reaped

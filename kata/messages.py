@@ -13,9 +13,38 @@ import traceback
 from pathlib import Path
 from types import FrameType, TracebackType
 
-from kata import manifest, target
+import pytest
+
+from kata import callsites, manifest, target
 
 TODO_MARK = "TODO"  # the start of a "not written yet" line; the progress summary looks for it
+
+
+EXIT_LESSON = (
+    "os._exit() and sys.exit() end the whole program, here the test run itself; code "
+    "meant to be called by others reports a problem by raising an exception."
+)
+
+
+class ExitAttempt(BaseException):
+    """Raised instead of ending the test process when the code under test calls os._exit().
+
+    A BaseException, like SystemExit, so that ``except Exception`` does not swallow it.
+    Defined here, not in kata.guard which raises it, so that kata.target can catch it
+    without importing the guards (imports only go down: see DESIGN.md).
+    """
+
+    def __init__(self, status):
+        self.status = status
+        self.call = f"os._exit({status!r})"
+        super().__init__(f"{self.call} was called: {EXIT_LESSON}")
+
+
+class TestTimedOut(pytest.fail.Exception):
+    """The test ran past its time limit. An OutcomeException: ``except Exception`` misses it.
+
+    Raised by kata.timeouts; defined here for kata.target, like ExitAttempt.
+    """
 
 
 def _owned(filename: str) -> bool:
@@ -91,6 +120,19 @@ def learner_frames(summaries: list[traceback.FrameSummary], keep: int = 5) -> li
     return [describe_frame(s.filename, s.lineno, s.name) for s in chosen]
 
 
+def describe_call_site(frames: list[tuple[str, int, str]]) -> str:
+    """The learner's frame of a raw stack recorded by kata.callsites, as one line."""
+    stack = traceback.StackSummary.from_list([(f, n, name, None) for f, n, name in reversed(frames)])
+    chosen = learner_frames(stack, keep=1)
+    return chosen[0] if chosen else "?"
+
+
+def started_at(obj) -> str | None:
+    """Where a thread, process, pool or socket was started or created, if recorded."""
+    frames = callsites.frames_of(obj)
+    return None if frames is None else describe_call_site(frames)
+
+
 def format_exception(exc: BaseException) -> str:
     """An exception as its learner frames and its one-line message."""
     frames = learner_frames(traceback.extract_tb(exc.__traceback__))
@@ -120,13 +162,11 @@ def todo_line(exc: BaseException) -> str | None:
 
 def thread_report(thread: threading.Thread, frame: FrameType | None = None) -> str:
     """Where a thread is now, as its learner frames, and where it was started."""
-    from kata import guard
-
     if frame is None:
         frame = sys._current_frames().get(thread.ident)
     kind = "daemon" if thread.daemon else "non-daemon"
     lines = [f"thread {thread.name!r} ({kind})"]
-    started = guard.started_at(thread)
+    started = started_at(thread)
     if started:
         lines.append(f"    started at {started}")
     stack = learner_frames(_frames_of_stack(frame))

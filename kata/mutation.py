@@ -36,6 +36,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kata import processes
 from kata.manifest import REPO_ROOT, Exercise, exercises, find
 
 
@@ -96,7 +97,7 @@ def run_harness(exercise: Exercise, timeout: float, root: Path) -> tuple[bool, s
             return False, f"timed out after {timeout:.0f} s"
         finally:
             if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
+                processes.kill_tree(proc.pid, group=True)
                 proc.wait()
     return proc.returncode == 0, "\n".join(output.strip().splitlines()[-3:])
 
@@ -183,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     except LookupError as error:
         parser.error(str(error))
     signal.signal(signal.SIGTERM, _terminate)
-    signal.signal(signal.SIGHUP, _terminate)
+    if hasattr(signal, "SIGHUP"):  # Windows has none
+        signal.signal(signal.SIGHUP, _terminate)
     failed = False
     for exercise in chosen:
         print(f"{exercise.id}: mutating {exercise.solution.relative_to(REPO_ROOT)}", flush=True)

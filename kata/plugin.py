@@ -18,7 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from kata import guard, manifest, messages, signing, target, timeouts
+# kata.platform first: under KATA_SIMULATE it removes the simulated system's missing
+# facilities before the rest of the harness looks for them.
+from kata import platform  # isort: skip
+from kata import guard, manifest, messages, processes, signing, target, timeouts
 from kata.progress import Progress, remember
 
 START_METHODS = ("fork", "forkserver", "spawn")
@@ -64,20 +67,42 @@ class KataPlugin:
         # Taken before anything under test is imported (that happens inside the tests).
         self.grade_key = signing.read_key_from_grader()
         target.activate(target.resolve(config.getoption("kata_target")))
+        self._choose_timeout_method()
         method = config.getoption("start_method")
+        if method and method not in platform.start_methods():
+            raise pytest.UsageError(
+                f"--start-method {method}: {platform.SYSTEM} offers {', '.join(platform.start_methods())}"
+            )
         if method:
             multiprocessing.set_start_method(method, force=True)
             os.environ["KATA_START_METHOD"] = method
         guard.install()
         _children_skip_pytests_main()
 
+    def _choose_timeout_method(self):
+        """pytest-timeout's method, chosen here from what the system offers: setup.cfg
+        cannot name one (`signal` is an INTERNALERROR where there is no SIGALRM).
+
+        Unless the user asked for pytest-timeout's `thread` method (--timeout-method or
+        an ini file), kata.timeouts stops every test: with SIGALRM where there is one,
+        with its watchdog thread elsewhere.
+        """
+        config = self.config
+        asked = config.getoption("timeout_method", None) or config.getini("timeout_method") or None
+        self.timeout_method_asked = asked
+        if asked is None and hasattr(config, "_env_timeout_method"):
+            config._env_timeout_method = "signal" if platform.SIGALRM else "thread"
+
     @pytest.hookimpl
     def pytest_report_header(self, config):
         active = target.active()
-        return [
+        lines = [
             f"kata target: {active.label}",
             f"multiprocessing start method: {multiprocessing.get_start_method()}",
         ]
+        if platform.SIMULATED:
+            lines.append(f"kata: simulating {platform.SYSTEM} on Linux (KATA_SIMULATE={platform.SIMULATED})")
+        return lines
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session, exitstatus):
@@ -100,9 +125,9 @@ class KataPlugin:
         target.deactivate()
         # Last safety net: nothing the code under test started outlives the run, and
         # multiprocessing's exit handler, which joins every non-daemon child, cannot hang.
-        leftovers = set(guard.descendants())
+        leftovers = set(processes.descendants())
         if leftovers:
-            guard.kill(leftovers)
+            processes.kill(leftovers)
         stuck = guard.stuck_non_daemon_threads()
         if stuck:
             # Python would wait for these threads forever before exiting. The run is over
@@ -113,14 +138,16 @@ class KataPlugin:
             )
             sys.stdout.flush()
             sys.stderr.flush()
-            guard.real_exit(self.exitstatus or 1)
+            processes.exit_now(self.exitstatus or 1)
 
     # --- the time limit ------------------------------------------------------------------
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_timeout_set_timer(self, item, settings):
-        if settings.method != "signal" or not timeouts.can_use_signals():
-            return None  # pytest-timeout's own thread method takes over
+        if settings.method == "thread" and self.timeout_method_asked == "thread":
+            return None  # the user asked for pytest-timeout's own thread method
+        if not timeouts.can_time_this_thread():
+            return None
         self.timer.start(settings.timeout)
         return True
 

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kata import manifest
+from kata import manifest, platform, processes, simulation
 
 
 @dataclass
@@ -47,12 +46,14 @@ def run_exercise(
     report: Path | None = None,
     pass_fds: tuple[int, ...] = (),
     env: dict[str, str] | None = None,
+    simulate: str | None = platform.SIMULATED,
 ) -> Run:
     """Run one exercise's tests against `target` in a fresh pytest process.
 
     `report`: where the harness writes its JSON report (read here into Run.outcomes;
     default: a scratch file). `pass_fds` and `env` reach the pytest process as they
     would through subprocess.Popen (the grader hands the harness its signing key so).
+    `simulate`: the system the run simulates (KATA_SIMULATE; default: as this process).
     """
     with tempfile.TemporaryDirectory(prefix="kata-run-") as scratch:
         report = report or Path(scratch) / "report.json"
@@ -64,6 +65,7 @@ def run_exercise(
         if start_method:
             command.append(f"--start-method={start_method}")
         env = {k: v for k, v in os.environ.items() if not k.startswith(("KATA_", "PYTEST_"))} | (env or {})
+        env = simulation.child_environment(env, simulate)
         started = time.monotonic()
         # Output goes to a file, not a pipe: a process the tests started and detached into
         # its own session would hold a pipe open, and reading it to its end would wait
@@ -77,13 +79,13 @@ def run_exercise(
                 stdout=output_file,
                 stderr=subprocess.STDOUT,
                 text=True,
-                start_new_session=True,  # its own process group, so all of it can be killed
-                pass_fds=pass_fds,
+                start_new_session=True,  # its own process group, where there are groups
+                **({"pass_fds": pass_fds} if pass_fds else {}),  # Windows has no pass_fds
             )
             try:
                 returncode = process.wait(timeout=wall_seconds)
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                processes.kill_tree(process.pid, group=True)
                 process.wait()
                 returncode = None
             output_file.seek(0)

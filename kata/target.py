@@ -160,18 +160,18 @@ def _load(module_name: str):
 
 def _import(module_name: str, expected: Path, shown: str):
     """(module, None) when the import worked, else (None, what went wrong)."""
-    from kata import guard, messages, timeouts  # late: they import this module
+    from kata import messages  # late: it imports this module
 
     try:
         module = importlib.import_module(module_name)
-    except guard.ExitAttempt as exc:
-        return None, f"{shown} called {exc.call} while being imported. {guard.EXIT_LESSON}"
+    except messages.ExitAttempt as exc:
+        return None, f"{shown} called {exc.call} while being imported. {messages.EXIT_LESSON}"
     except SystemExit as exc:
         return None, (
             f"{shown} raised SystemExit({exc.code!r}) while being imported (a call to "
-            f"sys.exit()?). {guard.EXIT_LESSON}"
+            f"sys.exit()?). {messages.EXIT_LESSON}"
         )
-    except timeouts.TestTimedOut:
+    except messages.TestTimedOut:
         # Remember it, so that later tests fail at once, but let this test time out.
         active().import_failures[module_name] = (
             f"Importing {shown} did not finish within the test's time limit: is there an "

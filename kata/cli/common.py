@@ -151,11 +151,11 @@ def run_exercise(
 def kill_children() -> None:
     """End the pytest runs we started (they run in sessions of their own, so the
     terminal's Ctrl-C does not reach them)."""
-    from kata import guard
+    from kata import processes
 
-    leftovers = set(guard.descendants())
+    leftovers = set(processes.descendants())
     if leftovers:
-        guard.kill(leftovers)
+        processes.kill(leftovers)
 
 
 # --- README and hints --------------------------------------------------------------------------
