@@ -754,7 +754,10 @@ def _stalled(handle: Handle, sock, pause: Callable[[float], object] = time.sleep
 
 
 def _unsent(sock) -> int:
-    """Bytes still in `sock`'s send queue (0 once the socket is closed)."""
+    """Bytes still in `sock`'s send queue (0 once the socket is closed, and wherever
+    kata.platform has no TIOCOUTQ to ask: then every wait on it ends at once)."""
+    if not facilities.TIOCOUTQ:
+        return 0
     try:
         return struct.unpack("i", fcntl.ioctl(sock, termios.TIOCOUTQ, b"\0\0\0\0"))[0]
     except OSError:

@@ -10,7 +10,8 @@ What is removed, and from whom:
 - everywhere (module attributes deleted): macOS: ``select.epoll``,
   ``time.pthread_getcpuclockid``, ``termios.TIOCOUTQ``; Windows also ``signal.SIGALRM``,
   ``setitimer``, ``SIGKILL``, ``os.fork``, ``setsid``, ``killpg``, ``socket.AF_UNIX``
-  (``socket.socketpair`` becomes a TCP pair, as on Windows). The standard library and
+  (``socket.socketpair`` becomes a TCP pair, as on Windows; ``select.select`` takes
+  sockets only, at most 512: WinError 10038). The standard library and
   psutil are patched back where they used them on Linux's code paths (killing a process,
   ``Popen.kill``), because on the real system they have native paths of their own.
 - multiprocessing: the default start method is spawn (both); Windows offers spawn only.
@@ -18,8 +19,7 @@ What is removed, and from whom:
 - only from code outside the standard library and site-packages (kata, exercises,
   solutions, tests, a submission), because the standard library and pytest use them on
   Linux's own code paths: Windows: ``import fcntl``, ``resource`` and ``termios`` raise
-  ImportError; ``select.select`` takes sockets only, at most 512 (WinError 10038);
-  ``os.kill(pid, 0)`` ends the process (it sends CTRL_C_EVENT there);
+  ImportError; ``os.kill(pid, 0)`` ends the process (it sends CTRL_C_EVENT there);
   ``subprocess.Popen(pass_fds=...)`` raises.
 - ``/proc`` cannot be hidden from open(): kata.platform says it is absent, and the
   harness asks kata.platform.
@@ -83,6 +83,9 @@ def apply(system: str) -> None:
     for module, names in REMOVED[system].items():
         _when_imported(module, lambda m, names=names: _delete(m, names))
     _when_imported("multiprocessing.context", lambda m: _spawn_by_default(m, only=system == "windows"))
+    # selectors picked DefaultSelector when it was imported (pytest imports it early):
+    # macOS's is kqueue, which Linux lacks, so poll stands in; Windows' is select.
+    _when_imported("selectors", _select_selector_by_default if system == "windows" else _poll_selector_by_default)
     if system == "macos":
         _when_imported("multiprocessing.queues", _no_qsize)
         _lower_open_files(MACOS_OPEN_FILES)
@@ -96,7 +99,6 @@ def apply(system: str) -> None:
         _when_imported("subprocess", _no_pass_fds)
         _when_imported("psutil", _patch_kill("Process", "_send_signal"))
         _when_imported("select", _sockets_only_select)
-        _when_imported("selectors", _select_selector_by_default)
         _when_imported("os", _kill_zero_ends_the_process)
         _block_imports(BLOCKED_IMPORTS[system])
 
@@ -280,7 +282,14 @@ def _tcp_socketpair(socket) -> None:
         return a, b
 
     del _socket
-    socket.socketpair = socketpair
+    socket.socketpair = _named(socketpair, "socket", "socketpair")
+
+
+def _named(function, module: str, name: str):
+    """A stand-in that pickles by reference as the original it replaces (module.name):
+    a test may hand os.kill to multiprocessing, which pickles it."""
+    function.__module__, function.__name__, function.__qualname__ = module, name, name
+    return function
 
 
 def _no_pass_fds(subprocess) -> None:
@@ -302,21 +311,28 @@ def _sockets_only_select(select) -> None:
     def fileno(obj):
         return obj if isinstance(obj, int) else obj.fileno()
 
+    # For every caller, selectors.SelectSelector included: on Windows the standard
+    # library's own pipes are waited for otherwise (multiprocessing, subprocess).
     def windows_select(rlist, wlist, xlist, timeout=None):
-        if not _caller_is_library():
-            watched = {fileno(o) for o in (*rlist, *wlist, *xlist)}
-            if len(watched) > WINDOWS_SELECT_LIMIT:
-                raise ValueError(f"too many file descriptors in select() (Windows: {WINDOWS_SELECT_LIMIT} at most)")
-            for fd in watched:
-                if not stat.S_ISSOCK(os.fstat(fd).st_mode):
-                    raise OSError(10038, "An operation was attempted on something that is not a socket (Windows select() takes sockets only)")
-        return original(rlist, wlist, xlist, timeout) if timeout is not None else original(rlist, wlist, xlist)
+        watched = {fileno(o) for o in (*rlist, *wlist, *xlist)}
+        if len(watched) > WINDOWS_SELECT_LIMIT:
+            raise ValueError(f"too many file descriptors in select() (Windows: {WINDOWS_SELECT_LIMIT} at most)")
+        for fd in watched:
+            if not stat.S_ISSOCK(os.fstat(fd).st_mode):
+                raise OSError(10038, "An operation was attempted on something that is not a socket (Windows select() takes sockets only)")
+        return original(rlist, wlist, xlist, timeout)
 
-    select.select = windows_select
+    select.select = _named(windows_select, "select", "select")
 
 
 def _select_selector_by_default(selectors) -> None:
     selectors.DefaultSelector = selectors.SelectSelector  # Windows has no poll or epoll for it
+    _delete(selectors, ("EpollSelector", "DevpollSelector"))
+
+
+def _poll_selector_by_default(selectors) -> None:
+    selectors.DefaultSelector = selectors.PollSelector
+    _delete(selectors, ("EpollSelector", "DevpollSelector"))
 
 
 def _kill_zero_ends_the_process(os_module) -> None:
@@ -329,7 +345,7 @@ def _kill_zero_ends_the_process(os_module) -> None:
             sig = _SIGKILL
         return original(pid, sig)
 
-    os_module.kill = kill
+    os_module.kill = _named(kill, "os", "kill")
 
 
 def _block_imports(names) -> None:
