@@ -125,6 +125,21 @@ class Handle:
             fields = stat.read().rpartition(")")[2].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def busy_seconds(self) -> float:
+        """Time the serving thread has been running or ready to run so far.
+
+        Its CPU time, plus, where Linux tells (/proc/<tid>/schedstat), the time it waited
+        in a run queue for a CPU: on a loaded machine a spinning thread gets only a slice
+        of a core, but it never stops wanting one, so it is busy nearly all the time. A
+        sleeping thread is neither.
+        """
+        used = self.cpu_seconds()
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            with open(f"/proc/self/task/{self.native_id}/schedstat") as schedstat:
+                on_cpu, waiting = (int(field) for field in schedstat.read().split()[:2])
+            return max(used, (on_cpu + waiting) / 1e9)
+        return used
+
     def wakeups(self) -> int:
         """How many times the serving thread has gone to sleep (voluntary context switches).
 
@@ -999,9 +1014,9 @@ def one_thread_serves(handle: Handle, opened: list, *, count: int = 20, lesson: 
         )
 
 
-IDLE_SHARE = 0.15  # of a core: an idle server that uses this much is spinning
+IDLE_SHARE = 0.15  # of the time: an idle server busy this much is spinning
 FIRST_LOOK = 0.06  # seconds: a server plainly asleep for this long has passed
-PLAINLY_ASLEEP = 0.03  # of a core, over FIRST_LOOK: a spinning server uses far more
+PLAINLY_ASLEEP = 0.03  # of the time, over FIRST_LOOK: a spinning server is busy far more
 SPINNING_RATE = 1000  # wake-ups a second: a loop that never waits (a timeout poller: ~200)
 SLEEP_LOOK = 0.01  # seconds: a thread asleep with no timeout at both ends of this, never woken, sleeps on
 
@@ -1010,32 +1025,32 @@ def _idle_window(handle: Handle, window: float, *, may_end_early: bool = False):
     """Let the server settle, then measure its thread over `window` seconds of nothing.
 
     With `may_end_early` (the caller judges CPU use only), the verdict comes after
-    FIRST_LOOK when the thread plainly slept (under PLAINLY_ASLEEP of a core, read from
+    FIRST_LOOK when the thread plainly slept (busy under PLAINLY_ASLEEP of the time, read from
     its nanosecond CPU clock): a spinning thread uses several times that even on a loaded
     machine, or else wakes thousands of times a second, which the caller judges from the
     count returned. Anything less clear is watched for the whole window. Sooner still,
     whatever the caller judges: a thread asleep in select, poll or epoll_wait with no
     timeout, not woken over SLEEP_LOOK (Handle.asleep_for_good), would sleep through any
     window (only a client could wake it, and every client is quiet).
-    Returns (cpu seconds used, seconds elapsed, times it woke up).
+    Returns (seconds busy: running or waiting for a CPU, seconds elapsed, times it woke up).
     """
     if not os.path.isdir("/proc/self/task"):
         pytest.skip("reading one thread's CPU time needs Linux's /proc/self/task")
     handle.settled()
-    before, woke, started = handle.cpu_seconds(), handle.wakeups(), time.monotonic()
+    before, woke, started = handle.busy_seconds(), handle.wakeups(), time.monotonic()
     # Nothing to do: every client is connected and quiet, nothing is pending. A thread
     # that sleeps through a short look in a wait with no timeout sleeps through any
     # window: only a client could wake it, and every client is quiet.
     if handle.asleep_for_good(SLEEP_LOOK):
-        used, elapsed = handle.cpu_seconds() - before, time.monotonic() - started
+        used, elapsed = handle.busy_seconds() - before, time.monotonic() - started
         return used, elapsed, handle.wakeups() - woke
     if may_end_early and THREAD_CPU_CLOCK and window > FIRST_LOOK:
         time.sleep(FIRST_LOOK)
-        used, elapsed = handle.cpu_seconds() - before, time.monotonic() - started
+        used, elapsed = handle.busy_seconds() - before, time.monotonic() - started
         if used < PLAINLY_ASLEEP * elapsed and handle.thread.is_alive():
             return used, elapsed, handle.wakeups() - woke
     time.sleep(max(0.0, window - (time.monotonic() - started)))
-    used, elapsed = handle.cpu_seconds() - before, time.monotonic() - started
+    used, elapsed = handle.busy_seconds() - before, time.monotonic() - started
     woke = handle.wakeups() - woke
     if not handle.thread.is_alive():
         ended = handle.died() or "serve_forever ended while its clients were idle. "
@@ -1049,7 +1064,7 @@ def idle_burns_no_cpu(
 ) -> None:
     """With `count` idle clients, the serving thread does not spin over `window` s.
 
-    It uses under IDLE_SHARE of a core, and wakes fewer than SPINNING_RATE times a second.
+    It is busy under IDLE_SHARE of the time, and wakes fewer than SPINNING_RATE times a second.
 
     (Or over a shorter look, when it plainly slept through it and `max_wakeups` is None.)
 
@@ -1093,8 +1108,8 @@ def _fail_if_spinning(
     little CPU, but it still never stays asleep)."""
     if used >= IDLE_SHARE * elapsed or woke >= SPINNING_RATE * elapsed:
         pytest.fail(
-            f"{situation} used {used:.2f} s of CPU in {elapsed:.2f} s ({used / elapsed:.0%} "
-            f"of a core) and woke up {woke} times:\n"
+            f"{situation} was busy (on a CPU, or waiting for one) {used:.2f} s of "
+            f"{elapsed:.2f} s ({used / elapsed:.0%}) and woke up {woke} times:\n"
             f"  0.00 s  {first}\n"
             f"  {elapsed:.2f} s  serving thread busy {used / elapsed:.0%} of the time, "
             f"awake {woke} times, expected ~0% and none\n"
@@ -1105,7 +1120,7 @@ def _fail_if_spinning(
 
 def stays_idle(handle: Handle, *, after: str, lesson: str = "", window: float = timing.WATCH) -> None:
     """Every client is quiet now (`after` says what came before): the serving thread does
-    not spin over `window` seconds (under IDLE_SHARE of a core, fewer than SPINNING_RATE
+    not spin over `window` seconds (busy under IDLE_SHARE of the time, fewer than SPINNING_RATE
     wake-ups a second; a shorter look when it plainly sleeps). `lesson` says why it might.
     """
     used, elapsed, woke = _idle_window(handle, window, may_end_early=True)
