@@ -1083,48 +1083,56 @@ def idle_burns_no_cpu(
     # A cap on wake-ups needs the whole window: a server polling with a timeout wakes
     # only once per timeout, and uses next to no CPU doing it.
     used, elapsed, woke = _idle_window(handle, window, may_end_early=max_wakeups is None)
-    # A server that wakes on a timeout, but not thousands of times a second, is a poller:
-    # its lesson is the timeout's, even when its wake-ups, each waiting for a CPU on a
-    # loaded machine, add up to a busy thread.
-    polls = max_wakeups is not None and max_wakeups < woke < SPINNING_RATE * elapsed
-    if not polls:
-        _fail_if_spinning(
-            used, elapsed, woke,
-            situation=f"with {count} idle clients and nothing to send, the serving thread",
-            first=f"all {count} clients echoed, then quiet",
-            lesson=(
-                "An idle server should sleep in the kernel until a socket is ready; this one "
-                f"keeps waking up. {lesson}"
-            ),
-        )  # fmt: skip
+    # Busy and woken too often both: on a loaded machine a poller's many wake-ups, each
+    # waiting for a CPU, add up to a busy thread, and a spinning loop is woken whenever it
+    # waits for the interpreter's lock. Which came first cannot be told, so both lessons.
+    spinning = _spinning_message(
+        used, elapsed, woke,
+        situation=f"with {count} idle clients and nothing to send, the serving thread",
+        first=f"all {count} clients echoed, then quiet",
+        lesson=(
+            "An idle server should sleep in the kernel until a socket is ready; this one "
+            f"keeps waking up. {lesson}"
+        ),
+    )  # fmt: skip
+    polling = None
     if max_wakeups is not None and woke > max_wakeups:
-        pytest.fail(
+        polling = (
             f"with {count} idle clients and nothing to send, the serving thread woke up "
             f"{woke} times in {elapsed:.2f} s (once every {elapsed / woke:.3f} s):\n"
             f"  0.00 s  all {count} clients echoed, then quiet\n"
             f"  {elapsed:.2f} s  {woke} wake-ups with nothing to do, expected none\n"
             "An idle server should sleep until a socket is ready, with no timeout: a "
-            f"timeout only wakes it to find nothing to do. {wakeup_lesson}",
-            pytrace=False,
+            f"timeout only wakes it to find nothing to do. {wakeup_lesson}"
         )
+    if spinning or polling:
+        pytest.fail("\n".join(m for m in (spinning, polling) if m), pytrace=False)
 
 
-def _fail_if_spinning(
+def _spinning_message(
     used: float, elapsed: float, woke: int, *, situation: str, first: str, lesson: str
-) -> None:
-    """Fail when a thread that had nothing to do spun: it used CPU, or woke thousands of
-    times a second (on a busy machine, or waiting for the GIL, a spinning thread can get
-    little CPU, but it still never stays asleep)."""
+) -> str | None:
+    """What to say when a thread that had nothing to do spun: it was busy, or woke
+    thousands of times a second (on a busy machine, or waiting for the GIL, a spinning
+    thread can get little CPU, but it still never stays asleep); None when it did not."""
     if used >= IDLE_SHARE * elapsed or woke >= SPINNING_RATE * elapsed:
-        pytest.fail(
+        return (
             f"{situation} was busy (on a CPU, or waiting for one) {used:.2f} s of "
             f"{elapsed:.2f} s ({used / elapsed:.0%}) and woke up {woke} times:\n"
             f"  0.00 s  {first}\n"
             f"  {elapsed:.2f} s  serving thread busy {used / elapsed:.0%} of the time, "
             f"awake {woke} times, expected ~0% and none\n"
-            f"{lesson}",
-            pytrace=False,
+            f"{lesson}"
         )
+    return None
+
+
+def _fail_if_spinning(
+    used: float, elapsed: float, woke: int, *, situation: str, first: str, lesson: str
+) -> None:
+    message = _spinning_message(used, elapsed, woke, situation=situation, first=first, lesson=lesson)
+    if message:
+        pytest.fail(message, pytrace=False)
 
 
 def stays_idle(handle: Handle, *, after: str, lesson: str = "", window: float = timing.WATCH) -> None:
