@@ -399,11 +399,7 @@ def connect(handle: Handle, opened: list, *, rcvbuf: int | None = None, hint: st
     It goes into `opened` (see ``clients``). `rcvbuf` sets a small receive buffer, which
     makes the server's sends to this client partial.
     """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    opened.append(sock)
-    sock.settimeout(SOON)
-    if rcvbuf:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    sock = _client_socket(opened, rcvbuf)
     try:
         sock.connect(handle.address)
         return sock
@@ -418,18 +414,23 @@ def connect_many(handle: Handle, opened: list, count: int, *, hint: str = CONNEC
     thread take the interpreter's lock, and a server woken by the connects before takes
     it every time (a crowd of 2,000 made one by one spends half its time so).
     """
-    socks = []
-    for _ in range(count):
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        opened.append(sock)
-        sock.settimeout(SOON)
-        socks.append(sock)
+    socks = [_client_socket(opened) for _ in range(count)]
     for sock in socks:
         try:
             sock.connect(handle.address)
         except OSError as exc:
             _connect_failed(handle, repr(exc), hint)
     return socks
+
+
+def _client_socket(opened: list, rcvbuf: int | None = None) -> socket.socket:
+    """A new blocking TCP socket with a ``SOON`` timeout, recorded in `opened`."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    opened.append(sock)
+    sock.settimeout(SOON)
+    if rcvbuf:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    return sock
 
 
 def _connect_failed(handle: Handle, failed: str, hint: str) -> None:
