@@ -658,7 +658,7 @@ def large_message_slow_reader(
         # A reader that keeps pace with the server lets every send() be whole, and then a
         # server that drops the unsent tail of a partial send goes unseen (1 run in 5,
         # before these waits). So each gulp waits until the server has done all it can.
-        if _until_sent_or_stalled(handle, sender, sock):
+        if until_sent_or_stalled(handle, sender, sock):
             _wait_until_delivered(sock, handle)
         # Meanwhile the others are served: nothing waits for the client that does not read.
         other = connect(handle, opened)
@@ -831,7 +831,7 @@ def reset_does_not_disturb(handle: Handle, opened: list, *, hint: str = "") -> N
     )  # fmt: skip
     sender.start()
     try:
-        sent_all = _until_sent_or_stalled(handle, sender, hangup)
+        sent_all = until_sent_or_stalled(handle, sender, hangup)
         receive(handle, hangup, 1, "a client sent 8 MiB and waited for its echo to begin", hint)
     finally:
         with contextlib.suppress(OSError):
@@ -853,7 +853,7 @@ def reset_does_not_disturb(handle: Handle, opened: list, *, hint: str = "") -> N
     )  # fmt: skip
     sender.start()
     try:
-        _until_sent_or_stalled(handle, sender, abrupt)
+        until_sent_or_stalled(handle, sender, abrupt)
         receive(handle, abrupt, 1, "a client sent 8 MiB and waited for its echo to begin", hint)
     finally:
         if sender.is_alive():  # stalled (the server stopped reading it): end it
@@ -882,7 +882,7 @@ def reset_does_not_disturb(handle: Handle, opened: list, *, hint: str = "") -> N
     )  # fmt: skip
 
 
-def _until_sent_or_stalled(handle: Handle, sender: threading.Thread, sock) -> bool:
+def until_sent_or_stalled(handle: Handle, sender: threading.Thread, sock) -> bool:
     """Wait (up to 3 SOON) until `sender` has sent everything (True), or its sending has
     stalled (False): what `sock` still has to send stays the same while the server sleeps
     and never wakes (``_stalled``: a server that stops reading while its echo is pending,
@@ -893,8 +893,6 @@ def _until_sent_or_stalled(handle: Handle, sender: threading.Thread, sock) -> bo
             return False
     return not sender.is_alive()
 
-
-until_sent_or_stalled = _until_sent_or_stalled  # for an exercise's own tests
 
 
 def half_close_gets_whole_echo(
@@ -921,7 +919,7 @@ def half_close_gets_whole_echo(
         # The client reads nothing until it has sent all and half-closed (or the server
         # stopped reading it): a server that reads everything has its end of input and
         # most of the echo still pending at the same time.
-        if _until_sent_or_stalled(handle, sender, sock):
+        if until_sent_or_stalled(handle, sender, sock):
             _wait_until_delivered(sock, handle)
             handle.settled()
         got = receive(
@@ -1030,8 +1028,8 @@ def _idle_window(handle: Handle, window: float, *, may_end_early: bool = False):
     """Let the server settle, then measure its thread over `window` seconds of nothing.
 
     With `may_end_early` (the caller judges CPU use only), the verdict comes after
-    FIRST_LOOK when the thread plainly slept (busy under PLAINLY_ASLEEP of the time, read from
-    its nanosecond CPU clock): a spinning thread uses several times that even on a loaded
+    FIRST_LOOK when the thread plainly slept (busy under PLAINLY_ASLEEP of the time, its
+    CPU time read from its nanosecond clock): a spinning thread is busy several times that on a loaded
     machine, or else wakes thousands of times a second, which the caller judges from the
     count returned. Anything less clear is watched for the whole window. Sooner still,
     whatever the caller judges: a thread asleep in select, poll or epoll_wait with no
