@@ -44,6 +44,12 @@ class Runs:
 
 @pytest.fixture(scope="session")
 def runs(request, scratch):
-    pool = Runs(request.session, scratch)
-    yield pool
-    pool.close()
+    with pytest.MonkeyPatch.context() as patch:
+        # Each run compiles the harness, pytest and the tests' rewritten asserts once for
+        # all (a bytecode cache in the scratch folder, whatever the developer's environment
+        # says about writing one): about 0.1 s a run otherwise.
+        patch.setenv("PYTHONDONTWRITEBYTECODE", "")
+        patch.setenv("PYTHONPYCACHEPREFIX", str(scratch / "bytecode"))
+        pool = Runs(request.session, scratch)
+        yield pool
+        pool.close()
