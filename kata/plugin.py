@@ -140,6 +140,13 @@ class KataPlugin:
             sys.stderr.flush()
             processes.exit_now(self.exitstatus or 1)
 
+    @pytest.hookimpl
+    def pytest_collection_finish(self, session):
+        # pytest's own objects (and the tests') live to the end of the run: out of the
+        # collector's sight, the collection after each failure (_collect_garbage) looks only
+        # at what the tests made, about 1 ms instead of 20 ms.
+        gc.freeze()
+
     # --- the time limit ------------------------------------------------------------------
 
     @pytest.hookimpl(tryfirst=True)

@@ -46,9 +46,13 @@ def run_exercise(
     report: Path | None = None,
     pass_fds: tuple[int, ...] = (),
     env: dict[str, str] | None = None,
+    tests: list[str] | None = None,
     simulate: str | None = platform.SIMULATED,
 ) -> Run:
     """Run one exercise's tests against `target` in a fresh pytest process.
+
+    `tests`: only these test functions (by name), not the whole file: a mutant's run
+    needs only the tests its docstring says catch it.
 
     `report`: where the harness writes its JSON report (read here into Run.outcomes;
     default: a scratch file). `pass_fds` and `env` reach the pytest process as they
@@ -57,8 +61,9 @@ def run_exercise(
     """
     with tempfile.TemporaryDirectory(prefix="kata-run-") as scratch:
         report = report or Path(scratch) / "report.json"
+        selected = [f"{exercise.test_file}::{name}" for name in tests] if tests else [str(exercise.folder)]
         command = [
-            sys.executable, "-m", "pytest", str(exercise.folder),
+            sys.executable, "-m", "pytest", *selected,
             f"--kata-target={target}", f"--kata-report={report}",
             "-q", "-p", "no:cacheprovider", *extra_args,
         ]  # fmt: skip

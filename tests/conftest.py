@@ -1,7 +1,8 @@
 """Shared fixtures of the repository's self-test.
 
 Most self-tests wait on a whole pytest run in a subprocess (kata.runner). Those runs are
-started ahead, two at a time (this machine has two cores), in the order the tests were
+started ahead, one more at a time than there are cores (a run spends much of its time
+waiting on a bound or a child process, not computing), in the order the tests were
 collected; each test then waits for its own run. A test module takes part by defining
 ``planned_run(item, scratch)``, which returns (key, function) for a test that needs a run
 and None otherwise; the test gets its result with ``runs.result(key)``.
@@ -9,11 +10,12 @@ and None otherwise; the test gets its result with ``runs.result(key)``.
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-PARALLEL_RUNS = 2
+PARALLEL_RUNS = (os.cpu_count() or 1) + 1
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +44,12 @@ class Runs:
 
 @pytest.fixture(scope="session")
 def runs(request, scratch):
-    pool = Runs(request.session, scratch)
-    yield pool
-    pool.close()
+    with pytest.MonkeyPatch.context() as patch:
+        # Each run compiles the harness, pytest and the tests' rewritten asserts once for
+        # all (a bytecode cache in the scratch folder, whatever the developer's environment
+        # says about writing one): about 0.1 s a run otherwise.
+        patch.setenv("PYTHONDONTWRITEBYTECODE", "")
+        patch.setenv("PYTHONPYCACHEPREFIX", str(scratch / "bytecode"))
+        pool = Runs(request.session, scratch)
+        yield pool
+        pool.close()

@@ -2,7 +2,7 @@
 
 For each exercise the reference solution passes every test under every start method,
 the stub fails every test, every known-wrong implementation in tests/mutants/ fails
-at least the tests its docstring names, and every correct implementation written another
+the tests its docstring names (its run runs only those), and every correct implementation written another
 way, in tests/alternatives/, passes every test (the tests check behaviour, not one
 design). Each of these runs the exercise's tests in a fresh pytest process
 (kata.runner), as a learner would.
@@ -207,8 +207,9 @@ def planned_run(item, scratch):
     if name == "test_mutant_is_caught":
         exercise, mutant, method = params["exercise"], params["mutant"], params["start_method"]
         target = runner.stage(exercise, mutant, scratch / method / exercise.id / mutant.stem)
+        named = runner.mutant_expectations(mutant)[0]  # what the test below judges
         return ("mutant", exercise.id, mutant.stem, method), lambda: runner.run_exercise(
-            exercise, target, start_method=method
+            exercise, target, start_method=method, tests=named
         )
     if name == "test_api_free_module_passes_no_test":
         exercise, kind = params["exercise"], params["kind"]

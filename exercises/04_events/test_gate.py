@@ -27,9 +27,9 @@ BUSY = 0.10  # waiting threads that use more CPU than this share of the time are
 # AT_ONCE for a call or a woken thread, SOON for a crowd of threads to start or fall
 # asleep. These are not bounds but measures, what the tests judge by:
 PROMPT = 0.03  # seconds: a woken thread is running again long before this, even on a busy machine
-IDLE_WINDOW = 0.06  # a window: how long waiting workers are watched for wake-ups
-LOOP_WINDOW = 0.05  # a window: how long a pausing loop is watched for wake-ups
-SETTLE = 0.01  # a window: a thread that has not been woken for this long is asleep
+IDLE_WINDOW = 0.04  # a window: how long waiting workers are watched for wake-ups
+LOOP_WINDOW = 0.04  # a window: how long a pausing loop is watched for wake-ups
+SETTLE = 0.005  # a window: a thread that has not been woken for this long is asleep
 SETTLE_TRIES = 5
 NO_PROC_SETTLE = 0.3  # a window: where /proc cannot tell, how long the crowd gets to fall asleep
 AFTER_FAILURE = 0.1  # not a bound: after a failure, a held worker is the failure's business
@@ -652,7 +652,7 @@ def test_the_loop_looks_at_stop_before_every_step():
 
 def test_the_loop_pauses_between_steps():
     stop = threading.Event()
-    pause = 0.03
+    pause = 0.02
     times = []
 
     def step():

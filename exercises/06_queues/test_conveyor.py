@@ -781,14 +781,19 @@ def test_run_conveyor_keeps_one_deadline_while_results_trickle_in(started):
             f"{len(gets)} of them, {late} after its deadline. {RESTARTS}\n{process_table(started)}",
             pytrace=False,
         )
-    outcome = running.finish(0, "run_conveyor") if not isinstance(running.error, TimeoutError) else None
+    timed_out = isinstance(running.error, TimeoutError)
+    outcome = None if timed_out else running.finish(0, "run_conveyor")
     late = sum(1 for t in gets if t > began + timeout)
-    assert outcome is None, (
+    assert timed_out, (
         f"run_conveyor({count:_}, ..., timeout={timeout}), with results coming in one every "
         f"{every:.2f} s, returned {outcome!r:.60} after {took:.2f} s instead of "
         "raising TimeoutError at its deadline"
         + (f": it read {late} results after its deadline. {RESTARTS}" if late else "")
         + ("" if read else " (the test slows multiprocessing.Queue.get in this process: read the results with it)")
+    )
+    assert len(started) == producers + consumers, (
+        f"run_conveyor(..., producers={producers}, consumers={consumers}) started "
+        f"{len(started)} processes, not {producers + consumers}.\n{process_table(started)}"
     )
     assert read or boots, (
         f"run_conveyor({count:_}, producers={producers}, consumers={consumers}, "

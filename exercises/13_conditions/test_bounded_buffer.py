@@ -25,7 +25,7 @@ bounded_buffer = implementation("bounded_buffer")
 
 # The bounds are kata.timing's: AT_ONCE for a call, or for a woken thread to run or to fall
 # asleep in wait(); SOON for the ten thousand items. Not bounds:
-TIMEOUT = 0.08  # a test input: a put's or get's timeout, in the tests that notify it while it waits
+TIMEOUT = 0.05  # a test input: a put's or get's timeout, in the tests that notify it while it waits
 NOTIFYING = 10 * TIMEOUT  # a window: how long the test keeps waking it up with nothing to give
 
 USE_THE_CONDITION = (
@@ -405,7 +405,7 @@ class Worker(Call):
 
 def times_out(watch, op, name, where, what_for):
     """op(timeout=...) on a buffer that stays as it is must raise TimeoutError: with 0 at
-    once, with 0.03 after waiting on the condition, and with TIMEOUT within its timeout
+    once, with 0.02 after waiting on the condition, and with TIMEOUT within its timeout
     however often it is woken up meanwhile (the test notifies with nothing for it)."""
     accepted = " (a buffer of capacity 2 accepted a third item)" if name == "put" else ""
     expect_timeout(op, 0, name, where, accepted=accepted, explain=(
@@ -414,10 +414,10 @@ def times_out(watch, op, name, where, what_for):
         "for ever): compare with None ('if timeout is None:') instead."
     ))  # fmt: skip
     started = time.monotonic()
-    expect_timeout(op, 0.03, name, where, accepted=accepted)
+    expect_timeout(op, 0.02, name, where, accepted=accepted)
     waited = time.monotonic() - started
-    check(watch.waits > 0 and waited >= 0.025, (
-        f"{name}(timeout=0.03) on {where} gave up after {waited:.3f} s, having called "
+    check(watch.waits > 0 and waited >= 0.017, (
+        f"{name}(timeout=0.02) on {where} gave up after {waited:.3f} s, having called "
         f"wait() {watch.waits} times: it should wait on the condition, up to the timeout, "
         f"{what_for}. {USE_THE_CONDITION}"
     ))

@@ -147,7 +147,7 @@ def test_two_thousand_clients_at_once(enough_descriptors):
     with serving() as handle, echo.clients() as opened:
         socks = []
         for start in range(0, CROWD, BATCH):
-            batch = [echo.connect(handle, opened) for _ in range(BATCH)]
+            batch = echo.connect_many(handle, opened, BATCH)
             socks += batch
             for index, sock in enumerate(batch, start):
                 sock.sendall(b"%06d" % index)

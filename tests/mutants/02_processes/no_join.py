@@ -1,7 +1,7 @@
 """Starts every child and reports at once, without joining any: nobody has seen the
 children end, so every exit code is None (and the children are left behind).
 
-Caught by: test_each_exit_code_says_how_the_child_ended, test_a_child_still_running_at_the_timeout_is_stopped
+Caught by: test_each_job_runs_in_a_child_process_of_its_own, test_each_exit_code_says_how_the_child_ended, test_a_child_still_running_at_the_timeout_is_stopped
 Says: nobody saw the child end
 """
 
