@@ -1,7 +1,7 @@
 """Shared fixtures of the repository's self-test.
 
 Most self-tests wait on a whole pytest run in a subprocess (kata.runner). Those runs are
-started ahead, one more at a time than there are cores (a run spends much of its time
+started ahead, when the session starts, one more at a time than there are cores (a run spends much of its time
 waiting on a bound or a child process, not computing), in the order the tests were
 collected; each test then waits for its own run. A test module takes part by defining
 ``planned_run(item, scratch)``, which returns (key, function) for a test that needs a run
@@ -40,6 +40,17 @@ class Runs:
 
     def close(self):
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The tests that wait on planned runs go last, so that the others (which start
+    pytest runs of their own, one at a time) run while the planned runs go on."""
+    items.sort(key=lambda item: "runs" in item.fixturenames)  # a stable sort keeps the order within each
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _planned_runs_start_with_the_session(request):
+    request.getfixturevalue("runs")
 
 
 @pytest.fixture(scope="session")

@@ -376,6 +376,9 @@ class Terminal:
             self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: only exec, nothing that could need a lock
             try:
+                # Ctrl-C must reach the watcher even when this self-test was started with
+                # SIGINT ignored (a shell's background job), which exec would hand on.
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
                 os.chdir(manifest.REPO_ROOT)
                 os.execve(argv[0], argv, env)
             finally:
