@@ -7,8 +7,9 @@
 
 Each run is one pytest process with ``--count N`` (pytest-repeat, the ``dev`` extra), so
 the rounds share one interpreter, as a learner's repeated runs would not: that is the
-harder case for leaks between tests. A mutant counts as caught in a round only when
-every test its docstring names failed in that round.
+harder case for leaks between tests. A mutant's run runs only the tests its docstring
+names, as the self-test's does (--all-tests: the whole file); it counts as caught in a
+round only when every one of them failed in that round.
 """
 
 from __future__ import annotations
@@ -30,12 +31,17 @@ from kata import manifest, runner
 ROUND = re.compile(r"^(?P<name>[^\[]+)\[(?:.*-)?(?P<round>\d+)-(?P<rounds>\d+)\]$")
 
 
-def rounds_run(exercise, target, rounds: int, start_method: str | None) -> tuple[dict, float, str]:
-    """{round: {test name: outcome}}, the wall time, and the tail of the output."""
+def rounds_run(
+    exercise, target, rounds: int, start_method: str | None, tests: list[str] | None = None
+) -> tuple[dict, float, str]:
+    """{round: {test name: outcome}}, the wall time, and the tail of the output.
+
+    `tests`: only these test functions, not the whole file."""
     with tempfile.TemporaryDirectory(prefix="kata-stress-") as scratch:
         report = Path(scratch) / "report.json"
+        selected = [f"{exercise.test_file}::{name}" for name in tests] if tests else [str(exercise.folder)]
         command = [
-            sys.executable, "-m", "pytest", str(exercise.folder), f"--kata-target={target}",
+            sys.executable, "-m", "pytest", *selected, f"--kata-target={target}",
             f"--kata-report={report}", f"--count={rounds}", "-q", "-p", "no:cacheprovider",
         ]  # fmt: skip
         if start_method:
@@ -64,6 +70,11 @@ def main() -> int:
         "--mutants", nargs="*", metavar="NAME",
         help="run the mutants (all, or those named) instead of the solution",
     )  # fmt: skip
+    parser.add_argument(
+        "--all-tests", action="store_true",
+        help="run a mutant against the whole test file, not only the tests its docstring names "
+        "(the self-test runs only those, and holds each run to 15 s)",
+    )
     parser.add_argument(
         "--alternatives", nargs="*", metavar="NAME",
         help="run the correct alternatives in tests/alternatives/ (all, or those named)",
@@ -109,7 +120,9 @@ def main() -> int:
                 continue
             must_fail, _ = runner.mutant_expectations(mutant)
             target = runner.stage(exercise, mutant, Path(scratch) / mutant.stem)
-            by_round, seconds, tail = rounds_run(exercise, target, args.rounds, args.start_method)
+            by_round, seconds, tail = rounds_run(
+                exercise, target, args.rounds, args.start_method, tests=None if args.all_tests else must_fail
+            )
             caught = sum(
                 1 for r in range(1, args.rounds + 1)
                 if all(by_round.get(r, {}).get(name) == "failed" for name in must_fail)
