@@ -160,6 +160,30 @@ def mutant_start_methods(path: Path) -> tuple[str, ...]:
     return methods
 
 
+SYSTEMS = ("linux", "macos", "windows")
+
+
+def mutant_systems(path: Path) -> tuple[tuple[str, ...], str | None]:
+    """(the systems where a mutant can be caught, why not elsewhere): its docstring's
+    'Caught on: linux, macos (why not on Windows: one short reason)' line, or every
+    system and no reason. (Some mistakes show only through a facility a system lacks, with
+    no other way to see them there: the self-test does not expect them caught there.)"""
+    doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+    on = re.search(r"^Caught on:\s*([^(]*?)\s*(?:\((.*)\))?\s*$", doc, re.M)
+    if not on:
+        if re.search(r"^Caught on:", doc, re.M):
+            raise ValueError(f"{path.name}: 'Caught on' should read 'Caught on: linux, macos (reason)'")
+        return SYSTEMS, None
+    systems = tuple(s.strip() for s in on.group(1).split(",") if s.strip())
+    unknown = set(systems) - set(SYSTEMS)
+    if not systems:
+        raise ValueError(f"{path.name}: 'Caught on' names no system: where is it caught?")
+    if unknown:
+        raise ValueError(f"{path.name}: 'Caught on' names unknown systems {sorted(unknown)} (known: {', '.join(SYSTEMS)})")
+    reason = (on.group(2) or "").strip() or None
+    return systems, reason
+
+
 def load_reference(exercise_id: str, namespace: dict) -> None:
     """Run an exercise's reference solution inside `namespace`: a mutant's or broken
     module's globals(), so that it only restates the part it gets wrong.

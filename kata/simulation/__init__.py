@@ -235,7 +235,14 @@ def _spawn_by_default(context, only: bool) -> None:
     if only:
         for method in ("fork", "forkserver"):
             context._concrete_contexts.pop(method, None)
-        context.DefaultContext.get_all_start_methods = lambda self: ["spawn"]
+    # the default first, as macOS's and Windows' multiprocessing lists them
+    methods = ["spawn"] + [m for m in ("fork", "forkserver") if m in context._concrete_contexts]
+    context.DefaultContext.get_all_start_methods = lambda self: list(methods)
+    # `import multiprocessing` binds its functions to the default context: where it ran
+    # before the simulation was applied (a pytest process), bind this one anew
+    package = sys.modules.get("multiprocessing")
+    if package is not None and hasattr(package, "get_all_start_methods"):
+        package.get_all_start_methods = context._default_context.get_all_start_methods
 
 
 def _no_qsize(queues) -> None:
@@ -315,6 +322,8 @@ def _sockets_only_select(select) -> None:
     # library's own pipes are waited for otherwise (multiprocessing, subprocess).
     def windows_select(rlist, wlist, xlist, timeout=None):
         watched = {fileno(o) for o in (*rlist, *wlist, *xlist)}
+        if any(fd < 0 for fd in watched):  # ValueError, as on Windows (a closed socket's -1)
+            return original(rlist, wlist, xlist, timeout)
         if len(watched) > WINDOWS_SELECT_LIMIT:
             raise ValueError(f"too many file descriptors in select() (Windows: {WINDOWS_SELECT_LIMIT} at most)")
         for fd in watched:
@@ -327,6 +336,14 @@ def _sockets_only_select(select) -> None:
 
 def _select_selector_by_default(selectors) -> None:
     selectors.DefaultSelector = selectors.SelectSelector  # Windows has no poll or epoll for it
+
+    # SelectSelector's Windows code path: Linux's binds select.select, a builtin, as a
+    # class attribute, which the simulated select (a function) would turn into a method.
+    def _select(self, r, w, _, timeout=None):
+        r, w, x = selectors.select.select(r, w, w, timeout)
+        return r, w + x, []
+
+    selectors.SelectSelector._select = _select
     _delete(selectors, ("EpollSelector", "DevpollSelector"))
 
 
