@@ -158,9 +158,24 @@ def is_consumer(process):
 def watching_starts(kill_consumers=False):
     """Every process started meanwhile, in order (see the fixtures below)."""
     processes, queues = [], []
+    starter = {}  # process -> the thread that started it (a Thread cannot go on the Process: it is pickled)
     original_start = multiprocessing.process.BaseProcess.start
     original_init = multiprocessing.queues.Queue.__init__
     original_thread_init = threading.Thread.__init__
+    original_cleanup = multiprocessing.process._cleanup
+
+    def cleanup():
+        # Process.start() and active_children() reap every child of this process that has
+        # ended. With several run_conveyor calls at once, one per thread (gives_up_in_time),
+        # one call's start() would reap another's producer while that call's join() waits
+        # for it: the join then finds no child to wait for (ECHILD; under forkserver, the
+        # exit code already read from the sentinel) and returns with the producer "still
+        # running", and a right answer gives up early. Each thread reaps its own children;
+        # the others are joined by the calls that started them, or at the end of the test.
+        me = threading.current_thread()
+        for process in list(multiprocessing.process._children):
+            if starter.get(process, me) is me and process._popen and process._popen.poll() is not None:
+                multiprocessing.process._children.discard(process)
 
     def thread_init(self, *args, **kwargs):
         original_thread_init(self, *args, **kwargs)
@@ -168,6 +183,7 @@ def watching_starts(kill_consumers=False):
 
     def start(self):
         processes.append(self)
+        starter[self] = threading.current_thread()
         # start() forgets the target and its arguments once the child has them: note now.
         self._kata_runs = getattr(getattr(self, "_target", None), "__name__", type(self).__name__)
         self._kata_thread_queues = thread_queues_in(self)
@@ -184,12 +200,14 @@ def watching_starts(kill_consumers=False):
         queues.append(self)
 
     multiprocessing.process.BaseProcess.start = start
+    multiprocessing.process._cleanup = cleanup
     multiprocessing.queues.Queue.__init__ = init
     threading.Thread.__init__ = thread_init
     try:
         yield processes
     finally:
         multiprocessing.process.BaseProcess.start = original_start
+        multiprocessing.process._cleanup = original_cleanup
         multiprocessing.queues.Queue.__init__ = original_init
         threading.Thread.__init__ = original_thread_init
         for q in queues:
@@ -835,6 +853,10 @@ def gives_up_in_time(scenarios, started, situation):
     seen_done = {}  # call -> when the test first saw it done
     # Watched from outside: once every process has started, a right answer raises within
     # its timeout and a moment to stop them; a wrong one is stuck, and fails at once.
+    # Each ending is stamped with the clock read once it has been seen, never earlier:
+    # a stamp must not come before the end it marks (the judge takes an early one for
+    # giving up too soon), and a look at the process table (watch.hopeless()) for one call
+    # can take tens of milliseconds on a loaded machine before the next call is looked at.
     watch = timing.ChildWatch()
     while True:
         now = time.monotonic()
@@ -843,9 +865,9 @@ def gives_up_in_time(scenarios, started, situation):
             mine = started_by(started, running.thread)
             for process in mine:  # when each started one ended (looked at every 10 ms)
                 if hasattr(process, "_kata_started") and not hasattr(process, "_kata_ended") and ended(process):
-                    process._kata_ended = now
+                    process._kata_ended = time.monotonic()
             if running.done:
-                seen_done.setdefault(running, now)
+                seen_done.setdefault(running, time.monotonic())
                 continue
             starts = [getattr(p, "_kata_started", None) for p in mine]
             all_started = len(starts) >= PRODUCERS + CONSUMERS and None not in starts
