@@ -8,7 +8,6 @@ only an interpreter that is exiting can show which threads hold it open.
 
 import collections
 import os
-import select
 import subprocess
 import sys
 import threading
@@ -364,19 +363,31 @@ class Child:
         )
         self.output = b""
         self.eof = False
+        # A thread reads the child's output as it comes: select() cannot wait on a pipe
+        # everywhere (Windows' takes sockets only), a blocking read in a thread can.
+        self._arrived = threading.Condition()
+        self._reader = threading.Thread(target=self._read, name="reading the child's output", daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        fd = self.process.stdout.fileno()
+        while True:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # closed under it: nothing more will come
+                chunk = b""
+            with self._arrived:
+                self.output += chunk
+                self.eof = not chunk
+                self._arrived.notify_all()
+            if not chunk:
+                return
 
     def read_until(self, text, seconds):
-        """Read output until a whole line holds `text` (None: until the output ends), for
-        at most `seconds`; return all output so far."""
-        deadline = time.monotonic() + seconds
-        fd = self.process.stdout.fileno()
-        while not self.eof and (text is None or not self._has_line(text)):
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                break
-            chunk = os.read(fd, 4096)
-            self.output += chunk
-            self.eof = not chunk
+        """Wait until a whole line of output holds `text` (None: until the output ends),
+        for at most `seconds`; return all output so far."""
+        with self._arrived:
+            self._arrived.wait_for(lambda: self.eof or (text is not None and self._has_line(text)), seconds)
         return self.text()
 
     def _has_line(self, text):
@@ -445,6 +456,7 @@ class Child:
             self.process.kill()
         self.process.wait()
         self.process.stdin.close()
+        self._reader.join(timing.AT_ONCE)  # the child is gone: its output has ended
         self.process.stdout.close()
 
 
