@@ -42,13 +42,19 @@ The API is kept stable: new things are added, nothing is taken away or changed.
 
 from __future__ import annotations
 
+import ast
+import builtins
 import contextlib
+import inspect
+import linecache
 import os
 import platform
 import socket
 import struct
+import sys
 import threading
 import time
+import types
 from typing import Callable, Optional
 
 import pytest
@@ -65,6 +71,11 @@ CROWD_SECONDS = timing.CROWD  # for a crowd of clients to get every echo (a free
 # Each thread's own CPU clock, to the nanosecond: finer than /proc's 10 ms ticks.
 THREAD_CPU_CLOCK = facilities.THREAD_CPU_CLOCK
 STOP_WITHIN = timing.AT_ONCE  # seconds serve_forever may take to return after stop()
+# Where one thread's wake-ups cannot be read (no /proc), the whole process's count stands
+# in (kata.platform.context_switches): it also counts the watching thread's own wait.
+WAKEUPS_EXACT = facilities.PROC
+QUIET_LOOK = 0.01  # seconds: a look in which nothing in the process woke (Handle.quiet)
+OWN_WAKEUPS = 1  # the process's count over a look: the watching thread's own wait
 
 Lesson = Optional[Callable[[BaseException], str]]
 
@@ -82,7 +93,7 @@ CONNECT_HINT = (
 __all__ = [
     "SOON", "STOP_WITHIN", "STOP_HINT", "CONNECT_HINT",
     "Handle", "running", "clients", "connect", "receive", "echo", "send_quietly",
-    "open_descriptors", "wait_until", "more_descriptors", "connect_many",
+    "open_descriptors", "wait_until", "more_descriptors", "descriptors_up_to", "connect_many",
     "many_clients_at_once", "large_message_slow_reader", "reset_does_not_disturb",
     "clients_that_leave_are_closed", "one_thread_serves", "idle_burns_no_cpu",
     "urgent_data_does_not_disturb", "stop_closes_every_socket", "half_close_gets_whole_echo",
@@ -123,12 +134,7 @@ class Handle:
             with contextlib.suppress(OSError):  # the thread ended just now: read /proc
                 return time.clock_gettime(time.pthread_getcpuclockid(self.thread.ident))
         if not facilities.PROC:  # psutil's per-thread times, on every system
-            import psutil
-
-            for thread in psutil.Process().threads():
-                if thread.id == self.native_id:
-                    return thread.user_time + thread.system_time
-            return 0.0
+            return facilities.thread_cpu_seconds(self.native_id) or 0.0
         with open(f"/proc/self/task/{self.native_id}/stat") as stat:
             fields = stat.read().rpartition(")")[2].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -154,10 +160,12 @@ class Handle:
         """How many times the serving thread has gone to sleep (voluntary context switches).
 
         A thread asleep in select, poll or epoll_wait adds one each time it is woken and
-        sleeps again; one that stays asleep adds none. 0 where kata.platform has no /proc.
+        sleeps again; one that stays asleep adds none. Where kata.platform has no /proc,
+        the whole process's count (kata.platform.context_switches: every thread's, the
+        test's own included; see WAKEUPS_EXACT), or 0 where there is none either.
         """
         if not facilities.PROC:
-            return 0
+            return facilities.context_switches() or 0
         with open(f"/proc/self/task/{self.native_id}/status") as status:
             for line in status:
                 if line.startswith("voluntary_ctxt_switches:"):
@@ -169,14 +177,41 @@ class Handle:
 
         An idle server sleeps in select, poll or epoll_wait; one waiting for the
         interpreter's lock sleeps in a futex, and one at work does not sleep at all. Read
-        from /proc, so it tells where the thread is without stopping it. On a system
-        without /proc/<pid>/task/<tid>/wchan this returns at once.
+        from /proc, so it tells where the thread is without stopping it. Where there is no
+        /proc/<pid>/task/<tid>/wchan: until a look of QUIET_LOOK in which nothing in this
+        process woke and the serving thread used no CPU (``quiet``).
         """
         deadline = time.monotonic() + seconds
         while self.thread.is_alive() and time.monotonic() < deadline:
+            if not facilities.PROC:
+                if self.quiet():
+                    return
+                continue
             if self.sleeping() is not False:
                 return
             time.sleep(0.005)
+
+    def quiet(self, look: float | None = None, pause: Callable[[float], object] = time.sleep) -> bool:
+        """Over `look` seconds (QUIET_LOOK; `pause` waits it out), did nothing in this
+        process wake, and the serving thread use no CPU?
+
+        What tells where the wake-ups of one thread cannot be read (no /proc): the whole
+        process's count of context switches (kata.platform.context_switches) grows by no
+        more than the watching thread's own wait, and the serving thread's CPU time
+        (psutil's, in ticks) stays the same. A thread asleep in its wait for readiness adds
+        neither; one at work, spinning or polling with a timeout adds to one or both, and
+        so does any client thread of the test that is sending or receiving meanwhile.
+        """
+        look = QUIET_LOOK if look is None else look
+        cpu, woke = self.cpu_seconds(), facilities.context_switches()
+        pause(look)
+        if woke is None:  # nothing counts wake-ups here: judged by CPU time alone
+            return self.cpu_seconds() == cpu and self.thread.is_alive()
+        return (
+            facilities.context_switches() - woke <= OWN_WAKEUPS
+            and self.cpu_seconds() == cpu
+            and self.thread.is_alive()
+        )
 
     def sleeping(self) -> bool | None:
         """Does the serving thread sleep in a system call other than a wait for the
@@ -198,6 +233,8 @@ class Handle:
         `gap` seconds apart: a non-blocking call returns at once and is never seen twice.
         """
         calls = _BLOCKING_CALLS.get(platform.machine(), {}) if facilities.PROC else {}
+        if not calls:  # no /proc/<tid>/syscall to read: the thread's Python frames tell
+            return self._blocked_in_frames(looks, gap)
         path = f"/proc/self/task/{self.native_id}/syscall"
         seen = ""
         for look in range(looks):
@@ -213,6 +250,33 @@ class Handle:
                 return ""
             seen = name
         return seen
+
+    def _blocked_in_frames(self, looks: int, gap: float) -> str:
+        """blocked_in where /proc cannot say: from the serving thread's own Python frame
+        (sys._current_frames, every system; with greenlets, the running greenlet's).
+
+        Seen `looks` times `gap` seconds apart at the same instruction, a call to accept,
+        recv or send (sendall, recv_into, ...) of a socket that blocks (getblocking()),
+        and no CPU used meanwhile: that call has not returned, and nothing else will
+        return it but that socket's peer. A non-blocking call returns at once.
+        """
+        seen, where, cpu = "", None, self.cpu_seconds()
+        for look in range(looks):
+            if look:
+                time.sleep(gap)
+            frame = sys._current_frames().get(self.thread.ident) if self.thread.is_alive() else None
+            if frame is None:
+                return ""
+            try:
+                name, sock = _socket_call_at(frame)
+                blocking = isinstance(sock, socket.socket) and sock.getblocking()
+            except Exception:  # not a call this can read: not seen blocked
+                return ""
+            here = (id(frame), frame.f_lasti)
+            if not name or not blocking or (seen and (name, here) != (seen, where)):
+                return ""
+            seen, where = name, here
+        return seen if self.cpu_seconds() == cpu else ""
 
     def waits_for_ever(self) -> bool:
         """Is the serving thread asleep in a readiness wait (select, poll, epoll_wait) that
@@ -300,6 +364,80 @@ _READINESS_WAITS = {
                232: (4, "int"), 281: (4, "int"), 441: (4, "pointer")},
     "aarch64": {72: (5, "pointer"), 73: (3, "pointer"), 22: (4, "int"), 441: (4, "pointer")},
 }  # fmt: skip
+# Socket methods that sleep when their socket is left blocking: what each is, for a lesson.
+_SOCKET_CALLS = {
+    "accept": "accept", "recv": "recv", "recv_into": "recv", "recvfrom": "recv",
+    "recvfrom_into": "recv", "recvmsg": "recv", "send": "send", "sendall": "send",
+    "sendto": "send", "sendmsg": "send",
+}  # fmt: skip
+
+
+def _socket_call_at(frame) -> tuple[str, object]:
+    """('accept' / 'recv' / 'send', the socket) when `frame` is inside that call of a
+    socket method, else ('', None).
+
+    socket.socket.accept is Python code (it calls the C _accept): its own frame is on
+    top. The other calls are C methods: the frame that made the call is on top, stopped
+    at the call, whose source (co_positions) says which method of which object it is.
+    The object is looked up, not evaluated: names, attributes and subscripts of dicts,
+    lists and tuples only, read without running any of the server's code.
+    """
+    code = frame.f_code
+    if code is socket.socket.accept.__code__:
+        return "accept", frame.f_locals.get("self")
+    positions = list(code.co_positions())
+    index = frame.f_lasti // 2  # one position per 2-byte code unit
+    if not 0 <= index < len(positions) or None in positions[index]:
+        return "", None
+    line, end_line, column, end_column = positions[index]
+    lines = linecache.getlines(code.co_filename, frame.f_globals)[line - 1 : end_line]
+    if not lines:
+        return "", None
+    encoded = [text.encode() for text in lines]  # columns count UTF-8 bytes
+    encoded[-1] = encoded[-1][:end_column]
+    encoded[0] = encoded[0][column:]
+    try:
+        call = ast.parse(b"".join(encoded).decode().strip(), mode="eval").body
+    except (SyntaxError, UnicodeDecodeError, ValueError):
+        return "", None
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+        return "", None
+    name = _SOCKET_CALLS.get(call.func.attr, "")
+    if not name:
+        return "", None
+    return name, _look_up(call.func.value, frame)
+
+
+_MISSING = object()
+
+
+def _look_up(node, frame):
+    """The value of a name / attribute / subscript expression in `frame`, found without
+    calling anything (no properties, no __getitem__ of the server's classes)."""
+    if isinstance(node, ast.Name):
+        for scope in (frame.f_locals, frame.f_globals, vars(builtins)):
+            if node.id in scope:
+                return scope[node.id]
+        raise LookupError(node.id)
+    if isinstance(node, ast.Attribute):
+        owner = _look_up(node.value, frame)
+        value = inspect.getattr_static(owner, node.attr, _MISSING)
+        if isinstance(value, types.MemberDescriptorType):  # a __slots__ entry: no code runs
+            return value.__get__(owner, type(owner))
+        if value is _MISSING or hasattr(type(value), "__get__"):
+            raise LookupError(node.attr)  # a method, property or other descriptor
+        return value
+    if isinstance(node, ast.Subscript):
+        container = _look_up(node.value, frame)
+        key = node.slice.value if isinstance(node.slice, ast.Constant) else _look_up(node.slice, frame)
+        if type(container) not in (dict, list, tuple):
+            raise LookupError("subscript")
+        return container[key]
+    if isinstance(node, ast.Constant):
+        return node.value
+    raise LookupError(type(node).__name__)
+
+
 _STUCK_LESSONS = {
     "accept": (
         "The serving thread is asleep inside accept(), not in its wait for readiness: the "
@@ -557,13 +695,21 @@ def send_quietly(sock, message: bytes, seconds: float = 3 * SOON) -> None:
 
 
 def open_descriptors() -> int:
-    """How many descriptors this process has open (both ends of every connection)."""
+    """How many descriptors this process has open (both ends of every connection).
+
+    Linux: /proc/self/fd; macOS: psutil's num_fds; Windows: this process's sockets, from
+    psutil's connection table (its handle count has much else in it)."""
     if facilities.PROC:
         return len(os.listdir("/proc/self/fd"))
-    import psutil  # macOS: descriptors; Windows: handles (sockets are handles there)
+    import psutil
 
     process = psutil.Process()
-    return process.num_handles() if hasattr(process, "num_handles") else process.num_fds()
+    if facilities.WINDOWS:
+        # Sockets are handles there, among threads, events and files that come and go on
+        # their own: count this process's sockets (TCP and UDP, listening or connected).
+        connections = getattr(process, "net_connections", None) or process.connections
+        return len(connections(kind="inet"))
+    return process.num_fds()
 
 
 def wait_until(condition, seconds: float = SOON) -> bool:
@@ -596,6 +742,28 @@ def more_descriptors(needed: int):
         resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
     try:
         yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+@contextlib.contextmanager
+def descriptors_up_to(needed: int):
+    """Raise this process's soft limit on open files toward `needed` for the block, as
+    far as the hard limit (and the system) allows; yield the limit then in force, or None
+    where there is no such limit (Windows: no `resource`; or unlimited). The caller sizes
+    its work to what it got (macOS starts at 256). The old limit comes back afterwards.
+    """
+    limit = facilities.open_files_limit()
+    if resource is None or limit is None:
+        yield None
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < needed:
+        target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        with contextlib.suppress(ValueError, OSError):  # macOS: past kern.maxfilesperproc
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    try:
+        yield facilities.open_files_limit()
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
@@ -757,12 +925,18 @@ def _wait_until_delivered(sock, handle: Handle | None = None) -> None:
     """Wait (up to SOON) until the peer's kernel has every byte `sock` sent.
 
     sendall returns once the bytes are in this socket's send queue; they reach the
-    server as its receive window opens. TIOCOUTQ tells how many are still queued (Linux;
-    elsewhere this returns at once). A server that stops reading never takes them all:
-    then the wait just ends, at once when `handle` is given and the delivery is seen to
-    have stalled (``_stalled``), else after SOON.
+    server as its receive window opens. TIOCOUTQ tells how many are still queued (Linux).
+    A server that stops reading never takes them all: then the wait just ends, at once
+    when `handle` is given and the delivery is seen to have stalled (``_stalled``), else
+    after SOON. Where there is no TIOCOUTQ, until the process is quiet (``_stalled``'s
+    fallback: the server reads no more, whether all came or it stopped reading), with
+    `handle`; at once without.
     """
     if not facilities.TIOCOUTQ:
+        if handle is not None:
+            deadline = time.monotonic() + SOON
+            while time.monotonic() < deadline and handle.thread.is_alive() and not _stalled(handle, sock):
+                pass
         return
     if handle is None:
         wait_until(lambda: _unsent(sock) == 0)
@@ -786,7 +960,13 @@ def _stalled(handle: Handle, sock, pause: Callable[[float], object] = time.sleep
     client while its echo is pending (backpressure), or it is stuck. A server that was
     awake (at work, or spinning), or whose sleep cannot be read, is looked at for 0.05 s
     and judged by the bytes alone.
+
+    Where there is no TIOCOUTQ to count the bytes: nothing in this process moved over
+    two looks of STALL_LOOK (``Handle.quiet``): the sender asleep in send(), the server
+    asleep and not reading. (Two: a server woken by the bytes may wait a look for a CPU.)
     """
+    if not facilities.TIOCOUTQ:
+        return handle.quiet(STALL_LOOK, pause) and handle.quiet(STALL_LOOK, pause)
     handle.settled(0.1)
     asleep = handle.sleeping()
     before, woke = _unsent(sock), handle.wakeups()
@@ -1048,6 +1228,11 @@ FIRST_LOOK = 0.06  # seconds: a server plainly asleep for this long has passed
 PLAINLY_ASLEEP = 0.03  # of the time, over FIRST_LOOK: a spinning server is busy far more
 SPINNING_RATE = 1000  # wake-ups a second: a loop that never waits (a timeout poller: ~200)
 SLEEP_LOOK = 0.01  # seconds: a thread asleep with no timeout at both ends of this, never woken, sleeps on
+# Where only the whole process's wake-ups are counted (WAKEUPS_EXACT false): one more is
+# allowed (another thread's), and a cap on wake-ups is judged over at least POLL_WINDOW,
+# in which a server that polls with a timeout of 0.2 s wakes twice or more.
+WAKEUPS_SPARE = 1
+POLL_WINDOW = 0.6
 
 
 def _idle_window(handle: Handle, window: float, *, may_end_early: bool = False):
@@ -1062,9 +1247,12 @@ def _idle_window(handle: Handle, window: float, *, may_end_early: bool = False):
     timeout, not woken over SLEEP_LOOK (Handle.asleep_for_good), would sleep through any
     window (only a client could wake it, and every client is quiet).
     Returns (seconds busy: running or waiting for a CPU, seconds elapsed, times it woke up).
+
+    Where one thread's wake-ups cannot be read (no /proc, WAKEUPS_EXACT false), its CPU
+    time comes from psutil (kata.platform.thread_cpu_seconds) and the wake-ups counted are
+    the whole process's, less the watching thread's own wait (OWN_WAKEUPS): every client
+    is quiet, so the serving thread is the only one with a reason to wake.
     """
-    if not facilities.PROC:
-        pytest.skip("reading one thread's CPU time needs Linux's /proc/self/task")
     handle.settled()
     before, woke, started = handle.busy_seconds(), handle.wakeups(), time.monotonic()
     # Nothing to do: every client is connected and quiet, nothing is pending. A thread
@@ -1081,6 +1269,8 @@ def _idle_window(handle: Handle, window: float, *, may_end_early: bool = False):
     time.sleep(max(0.0, window - (time.monotonic() - started)))
     used, elapsed = handle.busy_seconds() - before, time.monotonic() - started
     woke = handle.wakeups() - woke
+    if not WAKEUPS_EXACT:
+        woke = max(0, woke - OWN_WAKEUPS)
     if not handle.thread.is_alive():
         ended = handle.died() or "serve_forever ended while its clients were idle. "
         pytest.fail(ended, pytrace=False)
@@ -1107,6 +1297,9 @@ def idle_burns_no_cpu(
         echo(handle, sock, b"ping", "a client spoke")
     # A cap on wake-ups needs the whole window: a server polling with a timeout wakes
     # only once per timeout, and uses next to no CPU doing it.
+    allowed = max_wakeups
+    if max_wakeups is not None and not WAKEUPS_EXACT:
+        window, allowed = max(window, POLL_WINDOW), max_wakeups + WAKEUPS_SPARE
     used, elapsed, woke = _idle_window(handle, window, may_end_early=max_wakeups is None)
     # Busy and woken too often both: on a loaded machine a poller's many wake-ups, each
     # waiting for a CPU, add up to a busy thread, and a spinning loop is woken whenever it
@@ -1121,7 +1314,7 @@ def idle_burns_no_cpu(
         ),
     )  # fmt: skip
     polling = None
-    if max_wakeups is not None and woke > max_wakeups:
+    if allowed is not None and woke > allowed:
         polling = (
             f"with {count} idle clients and nothing to send, the serving thread woke up "
             f"{woke} times in {elapsed:.2f} s (once every {elapsed / woke:.3f} s):\n"

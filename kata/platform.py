@@ -82,6 +82,47 @@ def open_files_limit() -> int | None:
     return None if soft == resource.RLIM_INFINITY else soft
 
 
+def context_switches() -> int | None:
+    """How many times the threads of this process have been switched off a CPU so far, all
+    threads together, voluntary and involuntary; None where the system cannot say.
+
+    A thread asleep in a wait with no timeout adds nothing until it is woken; one that
+    naps in slices or polls with a timeout adds one per wake-up. This is a whole process's
+    count: where there is /proc (PROC), one thread's own count is better. Linux: getrusage
+    (psutil reads the main thread's only there); macOS and Windows: psutil, which counts
+    every thread's there.
+    """
+    if LINUX and resource is not None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_nvcsw + usage.ru_nivcsw
+    try:
+        import psutil
+
+        return sum(psutil.Process().num_ctx_switches())
+    except Exception:  # psutil missing, or the system will not say
+        return None
+
+
+def thread_cpu_seconds(native_id: int) -> float | None:
+    """CPU time (user + system) the thread with this native id has used so far, from
+    psutil (every system; coarse on some: Linux counts in clock ticks of 10 ms, Windows
+    in its timer's 15.6 ms); None once the thread has ended."""
+    import psutil
+
+    for thread in psutil.Process().threads():
+        if thread.id == native_id:
+            return thread.user_time + thread.system_time
+    return None
+
+
+def selector_limit() -> int | None:
+    """How many sockets selectors.DefaultSelector() can watch at once: SELECT_LIMIT where
+    it is select-based (Windows), None where it has no such limit (epoll, kqueue, poll)."""
+    import selectors
+
+    return SELECT_LIMIT if selectors.DefaultSelector is selectors.SelectSelector else None
+
+
 def describe() -> dict[str, object]:
     """Every answer, for a report header and for the self-test."""
     return {
@@ -92,7 +133,8 @@ def describe() -> dict[str, object]:
         "select_limit": SELECT_LIMIT, "pass_fds": PASS_FDS, "subreaper": SUBREAPER,
         "queue_qsize": QUEUE_QSIZE, "thread_cpu_clock": THREAD_CPU_CLOCK, "fcntl": FCNTL,
         "resource": RESOURCE, "termios": TERMIOS, "tiocoutq": TIOCOUTQ,
-        "open_files_limit": open_files_limit(),
+        "open_files_limit": open_files_limit(), "selector_limit": selector_limit(),
+        "context_switches": context_switches() is not None,
     }  # fmt: skip
 
 

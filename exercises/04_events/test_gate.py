@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from kata import finishes_within, guard, implementation, messages, timing
+from kata import platform as facilities  # what this system offers
 
 gate = implementation("gate")
 
@@ -31,7 +32,11 @@ IDLE_WINDOW = 0.04  # a window: how long waiting workers are watched for wake-up
 LOOP_WINDOW = 0.04  # a window: how long a pausing loop is watched for wake-ups
 SETTLE = 0.005  # a window: a thread that has not been woken for this long is asleep
 SETTLE_TRIES = 5
-NO_PROC_SETTLE = 0.3  # a window: where /proc cannot tell, how long the crowd gets to fall asleep
+# Where one thread's wake-ups cannot be read (no /proc: macOS, Windows), the whole
+# process's are counted (kata.platform.context_switches), and each wait of the watching
+# thread adds one of its own (OWN_WAKEUPS per wait) to what the others did.
+PER_THREAD = facilities.PROC
+OWN_WAKEUPS = 0 if PER_THREAD else 1
 AFTER_FAILURE = 0.1  # not a bound: after a failure, a held worker is the failure's business
 # A test input, not a wait of the test's: repeat_until_stopped's pause in the stop tests,
 # far longer than any bound, so a loop that sleeps it out is seen stuck.
@@ -140,18 +145,24 @@ class Crowd:
     def all_asleep(self) -> None:
         """Return once every worker is blocked inside wait(): asleep (/proc state S) and
         not woken for a while. A thread that wants the GIL wakes every switch interval;
-        one that is runnable shows R. Where /proc cannot tell, give them a long moment."""
+        one that is runnable shows R. Where /proc cannot tell, nothing in the process may
+        wake (but this thread's own waits) for three looks in a row."""
         ids = [self.native_ids[t.name] for t in self.threads]
-        if wakeups(ids[0]) is None:
-            threading.Event().wait(NO_PROC_SETTLE)
+        if wakeup_counts(ids) is None:  # nothing here counts wake-ups: a long moment
+            threading.Event().wait(timing.SOON / 3)
             return
         deadline = time.monotonic() + timing.SOON
         quiet, last = 0, None
         while quiet < 3:
-            now = [(wakeups(i), state(i)) for i in ids]
+            now = wakeup_counts(ids), [state(i) for i in ids]
             if self.passed or self.errors:
                 return  # the test judges it
-            quiet = quiet + 1 if now == last and all(st == "S" for _, st in now) else 0
+            still = (
+                last is not None and None not in (now[0], last[0])
+                and all(a - b <= OWN_WAKEUPS for a, b in zip(now[0], last[0]))
+            )  # fmt: skip
+            asleep = all(st == "S" for st in now[1]) if PER_THREAD else True
+            quiet = quiet + 1 if still and asleep else 0
             last = now
             if time.monotonic() > deadline:
                 pytest.fail(
@@ -195,6 +206,8 @@ class Crowd:
 
 def wakeups(native_id: int) -> int | None:
     """How often the OS has put this thread on a CPU so far (None where /proc can't say)."""
+    if not PER_THREAD:
+        return None
     try:
         status = Path(f"/proc/self/task/{native_id}/status").read_text()
     except OSError:
@@ -208,11 +221,24 @@ def wakeups(native_id: int) -> int | None:
 
 def state(native_id: int) -> str | None:
     """The OS's one-letter state of this thread (R running, S sleeping, ...), or None."""
+    if not PER_THREAD:
+        return None
     try:
         stat = Path(f"/proc/self/task/{native_id}/stat").read_text()
     except OSError:
         return None
     return stat.rsplit(")", 1)[1].split()[0]
+
+
+def wakeup_counts(native_ids) -> list[int] | None:
+    """Each thread's count of wake-ups so far (/proc), or, where a thread's own cannot be
+    read, one number for them all: the whole process's (the watching thread's own waits
+    in it, OWN_WAKEUPS a wait); None where neither can be read."""
+    if PER_THREAD:
+        counts = [wakeups(i) for i in native_ids]
+        return None if None in counts else counts
+    total = facilities.context_switches()
+    return None if total is None else [total]
 
 
 def settle(native_ids) -> None:
@@ -222,30 +248,32 @@ def settle(native_ids) -> None:
     with the GIL, may be handed it once more), and those last switches would count as
     wake-ups. One that naps in short slices never settles, and is then watched anyway.
     """
-    last = [wakeups(i) for i in native_ids]
+    last = wakeup_counts(native_ids)
     for _ in range(SETTLE_TRIES):
         threading.Event().wait(SETTLE)
-        now = [wakeups(i) for i in native_ids]
-        if now == last:
+        now = wakeup_counts(native_ids)
+        if now is None or all(a - b <= OWN_WAKEUPS for a, b in zip(now, last)):
             return
         last = now
 
 
 def watch_sleepers(native_ids, seconds: float, *, settled: bool = False):
     """Block this thread for `seconds`; return (the window as measured, how often each of
-    the threads was woken up in it), the second None where /proc cannot tell (not Linux).
+    the threads was woken up in it), the second None where nothing can tell. Where a
+    thread's own count cannot be read (no /proc), the second is one number for them all:
+    the whole process's wake-ups, less this thread's own wait.
 
     Unless `settled` (already watched just before), the threads first get to settle."""
     if not settled:
         settle(native_ids)
-    before = [wakeups(i) for i in native_ids]
+    before = wakeup_counts(native_ids)
     started = time.monotonic()
     threading.Event().wait(seconds)  # this thread sleeps too: the window is theirs
     window = time.monotonic() - started
-    after = [wakeups(i) for i in native_ids]
-    if None in before or None in after:
+    after = wakeup_counts(native_ids)
+    if before is None or after is None:
         return window, None
-    return window, [a - b for a, b in zip(after, before)]
+    return window, [max(0, a - b - OWN_WAKEUPS) for a, b in zip(after, before)]
 
 
 def decided(delays: list[float]) -> bool:
@@ -373,12 +401,19 @@ def test_waiting_workers_sleep_until_the_gate_opens():
             "the very thread that would open the gate. A waiting thread should block "
             "(Event.wait()) and sleep until open() wakes it."
         )
-        if woke is not None:  # Linux tells how often each thread ran; elsewhere, skip this
+        if woke is not None and PER_THREAD:  # Linux tells how often each thread ran
             assert min(woke) <= 2, (
                 f"in {window * 1000:.0f} ms while the gate was shut, every waiting worker was "
                 f"woken up {min(woke)} times or more (per worker: {woke}), though nothing "
                 f"happened. {SLEEP_AND_CHECK} A thread blocked in Event.wait() (or "
                 "Condition.wait()) is not woken until set() (or notify) is called."
+            )
+        elif woke is not None:  # elsewhere, how often the whole process did
+            assert woke[0] <= 2 * WORKERS, (
+                f"in {window * 1000:.0f} ms while the gate was shut, the {WORKERS} waiting "
+                f"workers were woken up {woke[0]} times in all, though nothing happened. "
+                f"{SLEEP_AND_CHECK} A thread blocked in Event.wait() (or Condition.wait()) is "
+                "not woken until set() (or notify) is called."
             )
 
 
@@ -604,7 +639,7 @@ def test_a_pausing_loop_burns_no_cpu_and_sleeps():
         "stop over and over, instead of sleeping. stop.wait(pause) sleeps and still wakes "
         "the moment stop is set."
     )
-    if woke is not None:  # Linux tells how often the thread ran; elsewhere, skip this
+    if woke is not None:  # how often the thread ran (elsewhere than Linux: the process)
         assert woke[0] <= 3, (
             f"in {window * 1000:.0f} ms of its pause the loop's thread was woken up "
             f"{woke[0]} times, though nothing happened: it sleeps in short slices and looks "

@@ -18,6 +18,7 @@ import greenlet
 import pytest
 
 from kata import echo, finishes_within, implementation
+from kata import platform as facilities  # what this system offers
 
 greenloop = implementation("greenloop")
 
@@ -52,13 +53,14 @@ def timeline(log: list[str]) -> str:
 
 
 @contextlib.contextmanager
-def socketpairs(count: int):
-    """`count` non-blocking socketpairs, all shut down and closed afterwards.
+def socketpairs(count: int, *, sndbuf: int | None = None, rcvbuf: int | None = None):
+    """`count` non-blocking socketpairs (a, b), all shut down and closed afterwards.
 
     Shutting them down first makes them readable, which wakes a hub stuck in select on
-    them, so that a wrong hub does not sleep on after the test.
+    them, so that a wrong hub does not sleep on after the test. `sndbuf` and `rcvbuf`
+    set a's send buffer and b's receive buffer.
     """
-    pairs = [socket.socketpair() for _ in range(count)]
+    pairs = [_socketpair(sndbuf, rcvbuf) for _ in range(count)]
     try:
         for pair in pairs:
             for sock in pair:
@@ -70,6 +72,34 @@ def socketpairs(count: int):
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
                 sock.close()
+
+
+def _socketpair(sndbuf: int | None, rcvbuf: int | None):
+    """socket.socketpair(), with a's send buffer and b's receive buffer set.
+
+    Where the pair is TCP over loopback (kata.platform: no AF_UNIX, as on Windows), they
+    are set before it connects: a receive buffer shrunk after the connection opened
+    leaves the window the sender was promised larger than the room left, and the
+    segments that do not fit are dropped and sent again, seconds later.
+    """
+    if facilities.AF_UNIX or not (sndbuf or rcvbuf):
+        a, b = socket.socketpair()
+        if sndbuf:
+            a.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
+        if rcvbuf:
+            b.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        return a, b
+    with socket.socket() as listener:
+        if rcvbuf:  # an accepted socket takes its listener's buffer sizes
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        a = socket.socket()
+        if sndbuf:
+            a.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
+        a.connect(listener.getsockname())
+        b, _ = listener.accept()
+    return a, b
 
 
 def in_fresh_thread(fn):
@@ -251,9 +281,7 @@ def test_green_sendall_sends_every_byte_through_a_small_buffer():
     def scenario():
         log: list[str] = []
         received = bytearray()
-        with socketpairs(1) as [(a, b)]:
-            a.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)  # send() will be partial
-            b.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
+        with socketpairs(1, sndbuf=8192, rcvbuf=8192) as [(a, b)]:  # send() will be partial
             hub = greenloop.Hub()
 
             def sender():

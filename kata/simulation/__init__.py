@@ -86,6 +86,7 @@ def apply(system: str) -> None:
     # selectors picked DefaultSelector when it was imported (pytest imports it early):
     # macOS's is kqueue, which Linux lacks, so poll stands in; Windows' is select.
     _when_imported("selectors", _select_selector_by_default if system == "windows" else _poll_selector_by_default)
+    _when_imported("psutil", _whole_process_context_switches(__import__("resource")))
     if system == "macos":
         _when_imported("multiprocessing.queues", _no_qsize)
         _lower_open_files(MACOS_OPEN_FILES)
@@ -243,6 +244,26 @@ def _spawn_by_default(context, only: bool) -> None:
     package = sys.modules.get("multiprocessing")
     if package is not None and hasattr(package, "get_all_start_methods"):
         package.get_all_start_methods = context._default_context.get_all_start_methods
+
+
+def _whole_process_context_switches(resource):
+    """Process.num_ctx_switches() counts every thread's switches on macOS and Windows (as
+    one number, the voluntary; the involuntary are 0 there); psutil's Linux backend reads
+    the main thread's only. For this process, count them all, as those systems do
+    (getrusage; `resource` is handed over before any import is blocked)."""
+
+    def patch(psutil):
+        original = psutil.Process.num_ctx_switches
+
+        def num_ctx_switches(self):
+            if self.pid != os.getpid():
+                return original(self)
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            return original(self)._replace(voluntary=usage.ru_nvcsw + usage.ru_nivcsw, involuntary=0)
+
+        psutil.Process.num_ctx_switches = num_ctx_switches
+
+    return patch
 
 
 def _no_qsize(queues) -> None:

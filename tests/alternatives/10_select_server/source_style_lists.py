@@ -1,13 +1,13 @@
 """Another right design, closer to the source's shape: the read and write lists are kept
 up to date as clients come and go (not rebuilt each turn), pending output is one
-bytearray per socket in a dict, the wake-up is an os.pipe, and a client that sends
-urgent data is dropped (as the source does with anything exceptional) instead of having
-the byte read off.
+bytearray per socket in a dict, the wake-up pair's two ends are kept as bare
+descriptors, and a client that sends urgent data is dropped (as the source does with
+anything exceptional) instead of having the byte read off. (The wake-up is a socketpair,
+not an os.pipe: Windows' select() takes sockets only.)
 """
 
 from __future__ import annotations
 
-import os
 import select
 import socket
 
@@ -23,7 +23,8 @@ class EchoServer:
         """Listen on (host, port) without blocking, and make the wake-up pipe for stop()."""
         self._listener = socket.create_server((host, port), backlog=socket.SOMAXCONN)
         self._listener.setblocking(False)
-        self._wake_r, self._wake_w = os.pipe()
+        self._wake_pair = socket.socketpair()
+        self._wake_r, self._wake_w = (s.fileno() for s in self._wake_pair)
         self._inputs: list = [self._listener, self._wake_r]
         self._outputs: list = []
         self._pending: dict[socket.socket, bytearray] = {}
@@ -60,14 +61,14 @@ class EchoServer:
             for sock in list(self._pending):
                 self._drop(sock)
             self._listener.close()
-            os.close(self._wake_r)
-            os.close(self._wake_w)
+            for end in self._wake_pair:
+                end.close()
             self._wake_w = -1
 
     def stop(self) -> None:
         """Make ``serve_forever`` return within moments; safe to call from any thread."""
         try:
-            os.write(self._wake_w, b"x")
+            self._wake_pair[1].send(b"x")
         except OSError:
             pass
 

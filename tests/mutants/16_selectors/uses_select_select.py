@@ -3,6 +3,7 @@ descriptor 1023, so once the process holds 1024 descriptors select raises ValueE
 
 Caught by: test_two_thousand_clients_at_once
 Says: FD_SETSIZE
+Caught on: linux, macos (why not on Windows: selectors.DefaultSelector is select() there too, with the same limit)
 """
 
 import select
