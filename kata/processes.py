@@ -77,6 +77,55 @@ def is_alive(pid: int) -> bool:
         return False
 
 
+def exists(pid: int) -> bool:
+    """Is there a process with this pid at all, a zombie (ended, not yet reaped) included?
+
+    Windows has no zombies: there a process that has ended is gone. (Never
+    ``os.kill(pid, 0)``, which ends the process on Windows.)
+    """
+    try:
+        return psutil.pid_exists(pid)
+    except (psutil.Error, OSError):
+        return False
+
+
+def gone(pid: int, within: float = 0.0) -> bool:
+    """True once no process, not even a zombie, has this pid; waits up to `within` seconds.
+
+    A reaped child is gone at once. The wait is for Windows, where multiprocessing's
+    terminate() and kill() return (and report the exit code) as soon as TerminateProcess
+    has been asked, and the process ends a moment later; a zombie nobody reaps stays.
+    """
+    deadline = time.monotonic() + within
+    while exists(pid):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+def kill_self() -> None:
+    """End this process at once, as another process's ``Process.kill()`` would end it.
+
+    POSIX: SIGKILL, which multiprocessing reports as exit code -9. Windows has no signals:
+    there kill() and terminate() are both TerminateProcess with multiprocessing's own exit
+    code, which it reports as -15 (-SIGTERM). Under the simulated Windows the same -15
+    comes from SIGTERM's default action (this process must not catch or ignore it).
+    """
+    import signal
+
+    if platform.SIGKILL:
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif platform.SIMULATED:
+        os.kill(os.getpid(), signal.SIGTERM)
+    else:
+        import _winapi
+        from multiprocessing import popen_spawn_win32
+
+        _winapi.TerminateProcess(_winapi.GetCurrentProcess(), popen_spawn_win32.TERMINATE)
+    time.sleep(60)  # not reached: the process has ended
+
+
 def command_line(pid: int) -> str:
     """What the process runs, as one line ("" when it cannot be read)."""
     try:

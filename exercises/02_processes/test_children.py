@@ -19,7 +19,7 @@ import time
 import pytest
 
 import kata.timing as timing
-from kata import Call, finishes_within, implementation
+from kata import Call, finishes_within, implementation, platform, processes
 from kata.probes import children as probe
 
 children = implementation("children")
@@ -86,19 +86,31 @@ EXIT_CODES = (
     "target returned (what it returned is thrown away), 1 if an exception ended it, n if "
     "it called sys.exit(n), and -N if signal N killed it (terminate() sends SIGTERM, "
     "kill() SIGKILL)."
+    + (
+        "" if platform.SIGKILL else " Windows has no signals: terminate() and kill() are the "
+        "same call there (TerminateProcess), and multiprocessing reports -15 (-SIGTERM) for both."
+    )
 )
+# How multiprocessing reports a child that was killed: -9 (SIGKILL) on POSIX; on Windows,
+# where kill() is terminate(), -15. A stopped child (terminate(), then kill() if need be)
+# shows one of STOPPED: -15 or -9 (the simulated Windows still kills with SIGKILL below).
+KILLED = -signal.SIGTERM if not platform.SIGKILL else -signal.SIGKILL
+STOPPED = (-signal.SIGTERM, -9)
 
 
 def test_an_exit_code_says_how_a_child_ended():
+    # The signals this system has: SIGKILL and SIGHUP are POSIX's; signal number 1 is
+    # SIGHUP there, and CTRL_BREAK_EVENT on Windows (a member of signal.Signals there).
+    smallest = min(s for s in signal.Signals if s > 0)
     cases = [  # exit code, succeeded, killed_by
         (0, True, None),
         (1, False, None),
         (3, False, None),
         (255, False, None),
-        (-signal.SIGKILL, False, signal.SIGKILL),
+        *([(-signal.SIGKILL, False, signal.SIGKILL)] if platform.SIGKILL else []),
         (-signal.SIGTERM, False, signal.SIGTERM),
         (-signal.SIGSEGV, False, signal.SIGSEGV),
-        (-signal.SIGHUP, False, signal.SIGHUP),  # -1: the smallest signal number
+        (-smallest, False, smallest),  # -1: the smallest signal number
         (None, False, None),
     ]
     wrong = []
@@ -132,7 +144,7 @@ def test_an_exit_code_says_how_a_child_ended():
 
 
 def test_check_all_names_every_child_that_did_not_succeed():
-    exit_codes = {"fine": 0, "crashed": 1, "gave up": 3, "killed": -signal.SIGKILL, "not joined": None}
+    exit_codes = {"fine": 0, "crashed": 1, "gave up": 3, "killed": KILLED, "not joined": None}
     reports = {name: children.ChildReport(name, 4000 + i, code) for i, (name, code) in enumerate(exit_codes.items())}
     try:
         children.check_all(reports)
@@ -263,7 +275,7 @@ def test_each_exit_code_says_how_the_child_ended():
         "exits with 3": (probe.exit_with, held + (3,)),
         "is killed": (probe.kill_myself, held),
     }
-    expected = {"returns": 0, "raises": 1, "exits with 3": 3, "is killed": -signal.SIGKILL}
+    expected = {"returns": 0, "raises": 1, "exits with 3": 3, "is killed": KILLED}
     outcome = {}
 
     def call_run_children():
@@ -392,12 +404,12 @@ def run_watched(jobs, timeout, grace, explain, once_started=None):
 
 
 def gone(pid):
-    """True once no process (not even a zombie waiting to be reaped) has this pid."""
-    try:
-        os.kill(pid, 0)  # signal 0: is there still a process with this pid?
-    except ProcessLookupError:
-        return True
-    return False
+    """True once no process (not even a zombie waiting to be reaped) has this pid.
+
+    Waits a moment for it: on Windows, terminate() returns before the child has ended.
+    (Not os.kill(pid, 0), which on Windows ends the process it asks about.)
+    """
+    return processes.gone(pid, timing.AT_ONCE)
 
 
 def check_stopped(reports, names, lesson_for_none):
@@ -412,9 +424,11 @@ def check_stopped(reports, names, lesson_for_none):
             f"the report for {name!r} is {report!r}, not a ChildReport"
         )
         assert report.exitcode is not None, f"the child {name!r} is reported with exit code None: {lesson_for_none}"
-        assert type(report.exitcode) is int and report.exitcode in (-signal.SIGTERM, -signal.SIGKILL), (
+        assert type(report.exitcode) is int and report.exitcode in STOPPED, (
             f"the child {name!r}, which never ends, should be stopped by SIGTERM (terminate()) "
-            f"or SIGKILL (kill()), exit code -15 or -9; its report says {report.exitcode!r}"
+            f"or SIGKILL (kill()), exit code -15 or -9"
+            + ("" if platform.SIGKILL else " (on Windows -15 for both)")
+            + f"; its report says {report.exitcode!r}"
         )
         assert type(report.pid) is int and gone(report.pid), (
             f"the stopped child {name!r} (pid {report.pid}) still exists: join it after "
@@ -530,7 +544,9 @@ def test_a_child_that_ignores_sigterm_is_killed():
         "terminate() leaves the child alive, kill() it (SIGKILL cannot be caught or "
         "ignored), then join() it.",
     )
-    assert reports["deaf"].exitcode == -signal.SIGKILL, (
+    # Windows has no SIGTERM to ignore: terminate() is TerminateProcess, which ends any
+    # child (reported -15), so there the stopped child above is all there is to see.
+    assert not platform.SIGKILL or reports["deaf"].exitcode == -signal.SIGKILL, (
         f"the child that ignores SIGTERM is reported with exit code {reports['deaf'].exitcode}: "
         "only SIGKILL (kill(), exit code -9) can end it"
     )

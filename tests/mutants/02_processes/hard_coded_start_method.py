@@ -9,6 +9,7 @@ in the fork context cannot be handed to a spawned child. Under spawn the forked 
 take the spawn context's queue without complaint, so only the global tells.)
 Caught by: test_a_childs_change_to_a_global_stays_in_the_child
 Says: Use multiprocessing.Process (the start method the program chose)
+Caught on: linux, macos (why not on Windows: spawn is its only start method, so there is no other one to hard-code; 'fork' fails at import)
 """
 
 from kata.runner import load_reference

@@ -9,6 +9,7 @@ and signal: SIGKILL "cannot be caught, blocked, or ignored"
 (https://docs.python.org/3/library/multiprocessing.html#multiprocessing.Process.kill).
 Caught by: test_a_child_that_ignores_sigterm_is_killed
 Says: terminate() left it running
+Caught on: linux, macos (why not on Windows: no signals there; terminate() is TerminateProcess, which no child can ignore, so it is right)
 """
 
 from kata.runner import load_reference
