@@ -166,7 +166,7 @@ SYSTEMS = ("linux", "macos", "windows")
 def mutant_systems(path: Path) -> tuple[tuple[str, ...], str | None]:
     """(the systems where a mutant can be caught, why not elsewhere): its docstring's
     'Caught on: linux, macos (why not on Windows: one short reason)' line, or every
-    system and no reason. (Some mistakes show only through a facility a system lacks, with
+    system and None where it has no such line. (Some mistakes show only through a facility a system lacks, with
     no other way to see them there: the self-test does not expect them caught there.)"""
     doc = ast.get_docstring(ast.parse(path.read_text())) or ""
     on = re.search(r"^Caught on:\s*([^(]*?)\s*(?:\((.*)\))?\s*$", doc, re.M)
@@ -180,8 +180,7 @@ def mutant_systems(path: Path) -> tuple[tuple[str, ...], str | None]:
         raise ValueError(f"{path.name}: 'Caught on' names no system: where is it caught?")
     if unknown:
         raise ValueError(f"{path.name}: 'Caught on' names unknown systems {sorted(unknown)} (known: {', '.join(SYSTEMS)})")
-    reason = (on.group(2) or "").strip() or None
-    return systems, reason
+    return systems, (on.group(2) or "").strip()  # "" when the line gives no reason
 
 
 def load_reference(exercise_id: str, namespace: dict) -> None:

@@ -288,7 +288,7 @@ def test_most_mutants_are_caught_on_every_system(system):
     missing_reason, expected = [], 0
     for exercise, mutant in ALL_MUTANTS:
         systems, reason = runner.mutant_systems(mutant)
-        if systems != runner.SYSTEMS and not reason:
+        if reason is not None and not reason:  # a 'Caught on' line without its why
             missing_reason.append(f"{exercise.id}/{mutant.name}")
         expected += system in systems
     assert not missing_reason, (
