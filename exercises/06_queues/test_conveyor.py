@@ -23,7 +23,7 @@ from collections import Counter
 
 import pytest
 
-from kata import Call, finishes_within, guard, implementation, timing
+from kata import Call, finishes_within, guard, implementation, processes, timing
 
 conveyor = implementation("conveyor")
 
@@ -191,7 +191,7 @@ def watching_starts(kill_consumers=False):
         # After the start: under spawn and forkserver the child gets a pickle of self.
         self._kata_starter = threading.current_thread()
         if kill_consumers and is_consumer(self):
-            self.kill()  # SIGKILL: a consumer that dies (say, the OOM killer) as it starts
+            self.kill()  # SIGKILL (Windows: TerminateProcess): a consumer that dies (say, the OOM killer) as it starts
             self._kata_killed = True
         self._kata_started = time.monotonic()
 
@@ -252,12 +252,9 @@ def started():
 
 
 def gone(pid):
-    """True once no process, not even a zombie waiting to be reaped, has this pid."""
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the pid exists
-    except ProcessLookupError:
-        return True
-    return False
+    """True once no process, not even a zombie waiting to be reaped, has this pid.
+    (psutil: os.kill(pid, 0) would end the process on Windows.)"""
+    return not processes.exists(pid)
 
 
 def how_it_ended(process):
@@ -853,10 +850,13 @@ def gives_up_in_time(scenarios, started, situation):
     seen_done = {}  # call -> when the test first saw it done
     # Watched from outside: once every process has started, a right answer raises within
     # its timeout and a moment to stop them; a wrong one is stuck, and fails at once.
-    # Each ending is stamped with the clock read once it has been seen, never earlier:
-    # a stamp must not come before the end it marks (the judge takes an early one for
-    # giving up too soon), and a look at the process table (watch.hopeless()) for one call
-    # can take tens of milliseconds on a loaded machine before the next call is looked at.
+    # Each ending is bracketed by two clock readings: the last look that found the process
+    # still running (read before that look: _kata_alive_at, never after its end) and the
+    # first that found it ended (read after it: _kata_ended, never before its end). A look
+    # at the process table (watch.hopeless()) for one call can take tens of milliseconds on
+    # a loaded machine before the next is looked at: the judge takes, for "gave up too
+    # soon", the reading that cannot be too early, and for "gave up too late", the one
+    # that cannot be too late.
     watch = timing.ChildWatch()
     while True:
         now = time.monotonic()
@@ -864,8 +864,12 @@ def gives_up_in_time(scenarios, started, situation):
         for _, _, timeout, running, began in calls:
             mine = started_by(started, running.thread)
             for process in mine:  # when each started one ended (looked at every 10 ms)
-                if hasattr(process, "_kata_started") and not hasattr(process, "_kata_ended") and ended(process):
-                    process._kata_ended = time.monotonic()
+                if hasattr(process, "_kata_started") and not hasattr(process, "_kata_ended"):
+                    before = time.monotonic()
+                    if ended(process):
+                        process._kata_ended = time.monotonic()
+                    else:
+                        process._kata_alive_at = before
             if running.done:
                 seen_done.setdefault(running, time.monotonic())
                 continue
@@ -945,13 +949,14 @@ def judge_giving_up(count, batch, timeout, running, began, raised, started, situ
     # Timed from the last start(): a slow start (spawn on a loaded machine) does not count.
     last_start = max(p._kata_started for p in started)
     # When it gave up: the first of its processes that it stopped (killed by a signal: not
-    # one that ended on its own, nor one the test killed) ended then, 10 ms at most before
-    # the test saw it.
+    # one that ended on its own, nor one the test killed) ended then: after the last look
+    # that saw it running, and before the first that saw it ended (gives_up_in_time).
     stopped = [
-        p._kata_ended for p in started
+        p for p in started
         if (p.exitcode or 0) < 0 and not getattr(p, "_kata_killed", False) and hasattr(p, "_kata_ended")
     ]
-    gave_up = min(stopped) if stopped else raised
+    gave_up = min(p._kata_ended for p in stopped) if stopped else raised  # no earlier than this
+    still_running = min(getattr(p, "_kata_alive_at", p._kata_started) for p in stopped) if stopped else raised  # no later
     if timeout:
         assert gave_up - began >= 0.9 * timeout, (
             f"run_conveyor(..., timeout={timeout}) gave up after {gave_up - began:.2f} s: a "
@@ -971,7 +976,7 @@ def judge_giving_up(count, batch, timeout, running, began, raised, started, situ
         "each process in turn waits timeout for each one that is still running."
     )
     # (None stopped: every process had ended by itself; then the raise below is the measure.)
-    assert not stopped or gave_up - last_start < timeout + slack, one_deadline.format(gave_up - last_start)
+    assert not stopped or still_running - last_start < timeout + slack, one_deadline.format(still_running - last_start)
     # ... and AT_ONCE to terminate and join five processes (booted ones on a loaded
     # machine took 0.64 s).
     assert raised - last_start < timeout + timing.AT_ONCE, (
