@@ -71,11 +71,14 @@ def run_exercise(
             command.append(f"--start-method={start_method}")
         env = {k: v for k, v in os.environ.items() if not k.startswith(("KATA_", "PYTEST_"))} | (env or {})
         env = simulation.child_environment(env, simulate)
+        # What it prints comes back as UTF-8 whatever the system's locale (Windows: a code
+        # page that has no box-drawing characters, and a console it does not write to here)
+        env["PYTHONIOENCODING"] = "utf-8"
         started = time.monotonic()
         # Output goes to a file, not a pipe: a process the tests started and detached into
         # its own session would hold a pipe open, and reading it to its end would wait
         # for that process instead of for pytest.
-        with open(Path(scratch) / "output.txt", "w+") as output_file:
+        with open(Path(scratch) / "output.txt", "w+", encoding="utf-8", errors="replace") as output_file:
             process = subprocess.Popen(
                 command,
                 cwd=manifest.REPO_ROOT,
@@ -98,7 +101,7 @@ def run_exercise(
         seconds = time.monotonic() - started
         outcomes = {}
         try:
-            document = json.loads(report.read_text()) if report.exists() else {}
+            document = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
         except ValueError:  # cut short while being written
             document = {}
         # A signed report (see kata.grading) has no plain "tests": the grader checks it.
@@ -120,7 +123,7 @@ def test_names(exercise: manifest.Exercise) -> list[str]:
 
     A test that is missing from a run's results counts as failed against this list.
     """
-    tree = ast.parse(exercise.test_file.read_text())
+    tree = ast.parse(exercise.test_file.read_text(encoding="utf-8"))
     return [
         node.name
         for node in tree.body
@@ -134,7 +137,7 @@ def mutant_expectations(path: Path) -> tuple[list[str], list[str]]:
     A mutant's docstring names its mistake, then 'Caught by: test_a, test_b' and
     optionally 'Says: phrase' lines.
     """
-    doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     caught = re.search(r"^Caught by:\s*(.+)$", doc, re.M)
     says = re.findall(r"^Says:\s*(.+)$", doc, re.M)
     tests = [t.strip() for t in caught.group(1).split(",")] if caught else []
@@ -149,7 +152,7 @@ def mutant_start_methods(path: Path) -> tuple[str, ...]:
     fork, spawn' line, or every method. (Some code is right under one method and wrong
     under another: a child that is not given the parent's end of a pipe still inherits
     it under fork, and only under fork.)"""
-    doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     under = re.search(r"^Caught under:\s*(.+)$", doc, re.M)
     if not under:
         return ALL_START_METHODS
@@ -168,7 +171,7 @@ def mutant_systems(path: Path) -> tuple[tuple[str, ...], str | None]:
     'Caught on: linux, macos (why not on Windows: one short reason)' line, or every
     system and None where it has no such line. (Some mistakes show only through a facility a system lacks, with
     no other way to see them there: the self-test does not expect them caught there.)"""
-    doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     on = re.search(r"^Caught on:\s*([^(]*?)\s*(?:\((.*)\))?\s*$", doc, re.M)
     if not on:
         if re.search(r"^Caught on:", doc, re.M):
@@ -191,4 +194,4 @@ def load_reference(exercise_id: str, namespace: dict) -> None:
     module and pickle by its name, as multiprocessing needs.
     """
     exercise = next(e for e in manifest.exercises() if e.id == exercise_id)
-    exec(compile(exercise.solution.read_text(), str(exercise.solution), "exec"), namespace)
+    exec(compile(exercise.solution.read_text(encoding="utf-8"), str(exercise.solution), "exec"), namespace)

@@ -97,12 +97,12 @@ def test_exercise_has_every_part(exercise):
         f"{exercise.id} has no correct alternative in tests/alternatives/{exercise.id}/: "
         "without one, nothing shows that its tests accept a design other than the reference"
     )
-    uses_processes = re.search(r"multiprocessing|ProcessPool", exercise.test_file.read_text() + exercise.solution.read_text())
+    uses_processes = re.search(r"multiprocessing|ProcessPool", exercise.test_file.read_text(encoding="utf-8") + exercise.solution.read_text(encoding="utf-8"))
     assert bool(uses_processes) == exercise.processes, (
         f"{exercise.id} {'starts' if uses_processes else 'starts no'} processes: set processes = "
         f"{str(bool(uses_processes)).lower()} in the manifest, so it runs under the start methods it needs"
     )
-    assert "solutions" not in exercise.test_file.read_text().replace("--kata-target solutions", ""), (
+    assert "solutions" not in exercise.test_file.read_text(encoding="utf-8").replace("--kata-target solutions", ""), (
         "exercise tests must import the implementation through kata.implementation, never from solutions/"
     )
 
@@ -121,7 +121,7 @@ def test_module_names_are_unique_and_shadow_nothing():
 def contract_rows(path) -> list[tuple[str, list[str]]]:
     """(promise, tests named) for each row of the contract table in CONTRACT.md."""
     rows = []
-    for line in path.read_text().splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.lstrip().startswith("|") else []
         if len(cells) < 2 or set(cells[0]) <= set("-: ") or cells[0] == "promise":
             continue
@@ -169,7 +169,7 @@ def _public_api(path) -> dict[str, str]:
                     if isinstance(target, ast.Name) and not target.id.startswith("_"):
                         api[target.id] = "variable"
 
-    visit(ast.parse(path.read_text()).body, "")
+    visit(ast.parse(path.read_text(encoding="utf-8")).body, "")
     return api
 
 
@@ -191,7 +191,7 @@ def test_readme_has_the_shared_headings(exercise):
     """`# NN · title`, then The idea, What you write, How it works in Python 3, What changed
     since Python 2 and (optional) Measured, and the tasks on the first screen: the shape
     `python -m kata next` reads, checked by the same parser (kata/cli/common.py)."""
-    problems = common.readme_problems((exercise.folder / "README.md").read_text())
+    problems = common.readme_problems((exercise.folder / "README.md").read_text(encoding="utf-8"))
     assert not problems, f"exercises/{exercise.id}/README.md: " + "; ".join(problems)
 
 
@@ -199,7 +199,7 @@ def test_readme_has_the_shared_headings(exercise):
 def test_hints_follow_the_one_format(exercise):
     """`# Hints for NN_name`, then `## Hint N · topic` for N = 1..n, each with its text:
     the format `python -m kata hint` reads, checked by the same parser (kata/cli/common.py)."""
-    problems = common.hints_problems((exercise.folder / "hints.md").read_text(), exercise.id)
+    problems = common.hints_problems((exercise.folder / "hints.md").read_text(encoding="utf-8"), exercise.id)
     assert not problems, f"exercises/{exercise.id}/hints.md: " + "; ".join(problems)
 
 
