@@ -169,3 +169,36 @@ def test_the_watchdog_stops_a_test_without_sigalrm(case, runs):
     assert run.returncode == 1 and not run.passed(), f"exit status {run.returncode}:\n{run.output[-4000:]}"
     assert WITHOUT_SIGALRM[case] in run.output, run.output[-4000:]
     assert run.seconds < 45, f"took {run.seconds:.1f} s"
+
+
+# Where one thread's wake-ups cannot be read (no /proc), the idle checks of 04 and of the
+# echo servers count the whole process's: a helper thread that naps 50 times must show.
+COUNTING = """
+import json, threading, time
+from kata import platform
+def nap():
+    for _ in range(50):
+        time.sleep(0.001)
+before = platform.context_switches()
+helper = threading.Thread(target=nap)
+helper.start()
+helper.join()
+after = platform.context_switches()
+cpu = platform.thread_cpu_seconds(threading.get_native_id())
+print(json.dumps(dict(woke=after - before, cpu=cpu, selector_limit=platform.selector_limit())))
+"""
+
+
+@pytest.mark.parametrize("system", SYSTEMS, ids=lambda s: s or "real")
+def test_context_switches_count_every_thread(system):
+    env = simulation.child_environment(dict(os.environ), system)
+    run = subprocess.run(
+        [sys.executable, "-c", COUNTING], capture_output=True, text=True, timeout=60,
+        cwd=manifest.REPO_ROOT, env=env,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-3000:]
+    seen = json.loads(run.stdout)
+    assert seen["woke"] >= 50, f"a thread napped 50 times; the process's count grew by {seen['woke']}"
+    assert isinstance(seen["cpu"], float) and seen["cpu"] > 0, f"the main thread's CPU time: {seen['cpu']!r}"
+    windows = system == "windows" or (system is None and sys.platform == "win32")
+    assert seen["selector_limit"] == (512 if windows else None)
