@@ -21,7 +21,7 @@ import psutil
 import pytest
 
 import kata.timing as timing
-from kata import Call, finishes_within, guard, implementation, messages
+from kata import Call, finishes_within, guard, implementation, messages, processes
 from kata.probes.intercom import Hold, Parcel, Stall
 
 intercom = implementation("intercom")
@@ -148,8 +148,8 @@ def collect(items):
         running = Call(intercom.collect, items, name="calling collect")
         while not running.done:
             now = time.monotonic()
-            alive = set(guard.descendants())  # reads /proc: reaps nobody's exit status
-            children_running = any(p.pid in alive for p in children)
+            # psutil's process table: it reaps nobody's exit status (a zombie is not running)
+            children_running = any(processes.is_alive(p.pid) for p in children)
             if children and not children_running:
                 quiet_since = quiet_since or now
             else:
@@ -178,7 +178,7 @@ def collect(items):
         pytest.fail(
             f"collect() returned, and the child it started (pid {left[0].pid}) is still in "
             "the process table: "
-            + ("still running. " if left[0].pid in set(guard.descendants()) else "ended, but nobody reaped it (a zombie). ")
+            + ("still running. " if processes.is_alive(left[0].pid) else "ended, but nobody reaped it (a zombie). ")
             + "Join the child before you return: join() waits for it to end and collects "
             "its exit status, so that nothing of it is left behind.",
             pytrace=False,
@@ -187,12 +187,9 @@ def collect(items):
 
 
 def gone(pid):
-    """True once no process, not even a zombie waiting to be reaped, has this pid."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
+    """True once no process, not even a zombie waiting to be reaped, has this pid.
+    (psutil: os.kill(pid, 0) would end the process on Windows.)"""
+    return not processes.exists(pid)
 
 
 def stuck(thread, why, children):

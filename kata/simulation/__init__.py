@@ -292,10 +292,19 @@ def _patch_kill(cls_name: str, send: str):
 
 
 def _tcp_socketpair(socket) -> None:
-    """socketpair() as Windows makes it: two TCP sockets connected over loopback."""
+    """socketpair() as Windows makes it: two TCP sockets connected over loopback.
+
+    Except for multiprocessing.Pipe(), which on Windows is made of named pipes, not
+    sockets: there a send to an end the other side has closed fails at once
+    (BrokenPipeError), as with Linux's AF_UNIX pair, and not a moment later, as over TCP.
+    """
     import _socket
 
+    unix_pair, af_unix = socket.socketpair, _socket.AF_UNIX  # socket.AF_UNIX is removed
+
     def socketpair(family=socket.AF_INET, type=socket.SOCK_STREAM, proto=0):
+        if sys._getframe(1).f_code.co_filename.endswith(_MULTIPROCESSING_PIPE):
+            return unix_pair(af_unix)
         host = "::1" if family == socket.AF_INET6 else "127.0.0.1"
         with socket.socket(family, type, proto) as listener:
             listener.bind((host, 0))
@@ -311,6 +320,9 @@ def _tcp_socketpair(socket) -> None:
 
     del _socket
     socket.socketpair = _named(socketpair, "socket", "socketpair")
+
+
+_MULTIPROCESSING_PIPE = os.path.join("multiprocessing", "connection.py")
 
 
 def _named(function, module: str, name: str):
