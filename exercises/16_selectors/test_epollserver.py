@@ -10,6 +10,7 @@ words below are this exercise's own: what to do with a selector.
 
 from __future__ import annotations
 
+import errno
 import warnings
 
 import pytest
@@ -42,10 +43,23 @@ STOP_HINT = (
 )
 
 
+CLOSED_LESSON = (
+    "The selector was asked about a socket that is already closed: a client closed but "
+    "still registered. A select()-based selector (Windows' DefaultSelector) fails on it; "
+    "epoll forgets it quietly, and its number, reused, cannot be registered again. When "
+    "a client leaves, unregister its socket from the selector first, then close it."
+)
+
+
 def lesson(error: BaseException) -> str:
-    """This exercise's words about a crash: select.select past FD_SETSIZE."""
+    """This exercise's words about a crash: select.select past FD_SETSIZE, or a closed
+    socket still registered (select() on it fails: EBADF here, WinError 10038 on Windows)."""
     if isinstance(error, ValueError) and "select" in str(error):
         return FD_SETSIZE_LESSON
+    if isinstance(error, OSError) and (
+        error.errno in (errno.EBADF, errno.ENOTSOCK, 10038) or getattr(error, "winerror", None) == 10038
+    ):
+        return CLOSED_LESSON
     return ""
 
 
