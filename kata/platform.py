@@ -53,6 +53,10 @@ PASS_FDS = not WINDOWS  # subprocess.Popen(pass_fds=...)
 SUBREAPER = LINUX  # prctl(PR_SET_CHILD_SUBREAPER): orphans stay our descendants
 QUEUE_QSIZE = not MACOS  # multiprocessing.Queue.qsize() raises NotImplementedError on macOS
 THREAD_CPU_CLOCK = hasattr(time, "pthread_getcpuclockid")  # one thread's CPU time, in ns
+# psutil's Process.status() tells a process asleep (blocked) from one running or waiting
+# for a CPU on Linux only: macOS reports every process as running (psutil#1754), Windows
+# running or stopped. Elsewhere only the CPU time a process uses says it is idle.
+PROCESS_SLEEPING = LINUX
 fcntl = _importable("fcntl")
 resource = _importable("resource")
 termios = _importable("termios")
@@ -131,7 +135,7 @@ def describe() -> dict[str, object]:
         "sigalrm": SIGALRM, "sigkill": SIGKILL, "killpg": KILLPG, "setsid": SETSID,
         "af_unix": AF_UNIX, "epoll": EPOLL, "select_on_pipes": SELECT_ON_PIPES,
         "select_limit": SELECT_LIMIT, "pass_fds": PASS_FDS, "subreaper": SUBREAPER,
-        "queue_qsize": QUEUE_QSIZE, "thread_cpu_clock": THREAD_CPU_CLOCK, "fcntl": FCNTL,
+        "queue_qsize": QUEUE_QSIZE, "thread_cpu_clock": THREAD_CPU_CLOCK, "process_sleeping": PROCESS_SLEEPING, "fcntl": FCNTL,
         "resource": RESOURCE, "termios": TERMIOS, "tiocoutq": TIOCOUTQ,
         "open_files_limit": open_files_limit(), "selector_limit": selector_limit(),
         "context_switches": context_switches() is not None,

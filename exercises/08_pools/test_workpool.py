@@ -22,7 +22,7 @@ import psutil
 import pytest
 
 import kata.timing as timing
-from kata import Call, guard, implementation, messages
+from kata import Call, guard, implementation, messages, platform
 from kata.probes import workpool as probe
 
 workpool = implementation("workpool")
@@ -383,10 +383,12 @@ class Switchboard:
 
 def _idle(pid, now, quiet):
     """Whether process `pid` has been asleep, using no CPU, for IDLE seconds (`quiet`
-    remembers what each was seen using, and since when)."""
+    remembers what each was seen using, and since when). Where psutil cannot tell a
+    sleeping process from a running one (macOS, Windows: kata.platform), the CPU time
+    alone tells: a worker still booting uses it, or soon gets a CPU to use."""
     try:
         process = psutil.Process(pid)
-        asleep = process.status() == psutil.STATUS_SLEEPING
+        asleep = process.status() == psutil.STATUS_SLEEPING if platform.PROCESS_SLEEPING else True
         times = process.cpu_times()
     except psutil.Error:
         return False
