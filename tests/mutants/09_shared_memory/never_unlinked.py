@@ -3,6 +3,7 @@ this process's view, and the segment stays in /dev/shm after every process is go
 
 Caught by: test_doubled_in_child_passes_numbers_through_shared_memory, test_a_failed_child_raises_and_the_segment_is_still_unlinked
 Says: unlinks it
+Caught on: linux, macos (why not on Windows: a segment is freed there once every handle to it is closed, and unlink() does nothing)
 """
 
 from kata.runner import load_reference
