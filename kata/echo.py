@@ -1234,11 +1234,14 @@ SLEEP_LOOK = 0.01  # seconds: a thread asleep with no timeout at both ends of th
 WAKEUPS_SPARE = 1
 POLL_WINDOW = 0.6
 # ... and a thread not plainly asleep over its window (it used CPU, or woke) is watched
-# for UNCLEAR_WINDOW in all; it spins when it used CPU and was switched off a CPU more
-# than PREEMPTED_RATE times a second (a spinning thread on a loaded machine is preempted
-# at every slice it gets, and a sleeping one never is).
+# for UNCLEAR_WINDOW in all. Without run-queue time, a spinning thread on a loaded
+# machine shows only the slices it gets (6% of a core, seen at load 10 on 2 cores) and
+# the preemption that ends each: it spins when it used AWAKE_SHARE of the time and was
+# switched off a CPU PREEMPTED_RATE times a second or more. An idle server that sleeps
+# reads 0 CPU and 0 wake-ups here; one that polls with a timeout wakes but uses no CPU.
 UNCLEAR_WINDOW = 0.6
-PREEMPTED_RATE = 100
+AWAKE_SHARE = 0.03
+PREEMPTED_RATE = 20
 
 
 def _idle_window(handle: Handle, window: float, *, may_end_early: bool = False):
@@ -1346,8 +1349,10 @@ def _spinning_message(
 ) -> str | None:
     """What to say when a thread that had nothing to do spun: it was busy, or woke
     thousands of times a second (on a busy machine, or waiting for the GIL, a spinning
-    thread can get little CPU, but it still never stays asleep); None when it did not."""
-    preempted = not WAKEUPS_EXACT and used > 0 and woke >= PREEMPTED_RATE * elapsed
+    thread can get little CPU, but it still never stays asleep); None when it did not.
+    Where only the process's wake-ups are counted (no /proc), also when it used
+    AWAKE_SHARE of the time and was switched off a CPU PREEMPTED_RATE times a second."""
+    preempted = not WAKEUPS_EXACT and used >= AWAKE_SHARE * elapsed and woke >= PREEMPTED_RATE * elapsed
     if used >= IDLE_SHARE * elapsed or woke >= SPINNING_RATE * elapsed or preempted:
         return (
             f"{situation} was busy (on a CPU, or waiting for one) {used:.2f} s of "
