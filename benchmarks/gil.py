@@ -53,7 +53,7 @@ def load_exercise(exercise_id: str, namespace: dict) -> str:
         return "the reference solution"
     except FileNotFoundError:
         exercise = next(e for e in manifest.exercises() if e.id == exercise_id)
-        exec(compile(exercise.stub.read_text(), str(exercise.stub), "exec"), namespace)
+        exec(compile(exercise.stub.read_text(encoding="utf-8"), str(exercise.stub), "exec"), namespace)
         return f"your {exercise.stub.relative_to(manifest.REPO_ROOT)}"
 
 

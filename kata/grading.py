@@ -197,7 +197,7 @@ def grade_exercise(exercise: manifest.Exercise, submission: Path, *, wall_second
         looked = ", ".join(submission_layouts(exercise))
         return result({}, f"no {exercise.module}.py in the submission (looked for {looked})")
     shown = module.relative_to(submission).as_posix()
-    source = module.read_text(errors="replace")
+    source = module.read_text(encoding="utf-8", errors="replace")
     refused = tampering(source)
     if refused:
         return result({}, f"{exercise.module}.py was not run: {refused}")

@@ -59,7 +59,7 @@ def copy_parts(dest: Path) -> None:
         shutil.copytree(exercise.folder, dest / "exercises" / exercise.id, ignore=IGNORED)
     # A student's `pytest` runs their exercises (setup.cfg's testpaths); the self-test is not in their copy.
     config = dest / "setup.cfg"
-    config.write_text(re.sub(r"(?m)^# The repository's self-test .*\n", "", config.read_text()))
+    config.write_text(re.sub(r"(?m)^# The repository's self-test .*\n", "", config.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def student_readme() -> str:
@@ -180,10 +180,10 @@ def write_handout(dest: Path, *, git: bool = True) -> Path:
         )
     dest.mkdir(parents=True, exist_ok=True)
     copy_parts(dest)
-    (dest / "README.md").write_text(student_readme())
+    (dest / "README.md").write_text(student_readme(), encoding="utf-8")
     workflow = dest / ".github" / "workflows" / "classroom.yml"
     workflow.parent.mkdir(parents=True)
-    workflow.write_text(classroom_workflow())
+    workflow.write_text(classroom_workflow(), encoding="utf-8")
     if git and shutil.which("git"):
         identity = ["-c", "user.name=kata handout", "-c", "user.email=kata@localhost"]
         for command in (["init", "-q"], ["add", "-A"], [*identity, "commit", "-q", "-m", "Concurrency kata: the student copy"]):
@@ -235,7 +235,7 @@ def write_gradescope_bundle(dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     source = write_handout(dest / "source", git=False)
     for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
-        (source / name).write_text(text)
+        (source / name).write_text(text, encoding="utf-8")
         (source / name).chmod((source / name).stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     # Gradescope unpacks the zip into /autograder/source: the project goes at its top.
     with zipfile.ZipFile(dest / "autograder.zip", "w", zipfile.ZIP_DEFLATED) as bundle:

@@ -135,7 +135,7 @@ def mutate_exercise(exercise: Exercise, skip_operators: str | None) -> Outcome:
             outcome.problem = f"the unmutated solution fails its tests:\n{output}"
             return outcome
         timeout = 3 * baseline + 15
-        spans = annotation_spans(path.read_text())
+        spans = annotation_spans(path.read_text(encoding="utf-8"))
         with use_db(Path(scratch) / "session.sqlite") as work_db:
             init([path], work_db, {})
             items = sorted(work_db.pending_work_items, key=lambda i: (i.mutations[0].start_pos, i.mutations[0].operator_name))
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         failed |= bool(outcome.problem)
         if args.report_dir:
             args.report_dir.mkdir(parents=True, exist_ok=True)
-            (args.report_dir / f"{exercise.id}.txt").write_text(text)
+            (args.report_dir / f"{exercise.id}.txt").write_text(text, encoding="utf-8")
     return 1 if failed else 0
 
 

@@ -277,7 +277,7 @@ def readme_problems(text: str) -> list[str]:
 def tasks_section(exercise: manifest.Exercise) -> str:
     """The README's `## What you write` section (the tasks), "" if it has none."""
     readme = exercise.folder / "README.md"
-    text = readme.read_text() if readme.is_file() else ""
+    text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
     for section in sections(text):
         if section.level == 2 and section.title == TASKS_SECTION:
             return section.body
@@ -327,7 +327,7 @@ def hints_problems(text: str, exercise_id: str) -> list[str]:
 def hints(exercise: manifest.Exercise) -> list[Hint]:
     """The hints in hints.md, mildest first (`## Hint N · topic` sections)."""
     path = exercise.folder / "hints.md"
-    text = path.read_text() if path.is_file() else ""
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
     return parse_hints(text)[1]
 
 
