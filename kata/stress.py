@@ -26,7 +26,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from kata import manifest, runner
+from kata import manifest, platform, runner
 
 ROUND = re.compile(r"^(?P<name>[^\[]+)\[(?:.*-)?(?P<round>\d+)-(?P<rounds>\d+)\]$")
 
@@ -117,6 +117,10 @@ def main() -> int:
         for mutant in chosen:
             if method not in runner.mutant_start_methods(mutant):
                 print(f"{mutant.stem:<40} right under {method} (see its 'Caught under' line): not run")
+                continue
+            systems, reason = runner.mutant_systems(mutant)
+            if platform.SYSTEM not in systems:
+                print(f"{mutant.stem:<40} cannot be caught on {platform.SYSTEM} ({reason}): not run")
                 continue
             must_fail, _ = runner.mutant_expectations(mutant)
             target = runner.stage(exercise, mutant, Path(scratch) / mutant.stem)
