@@ -80,10 +80,11 @@ print(json.dumps(dict(platform=platform.describe(), child=child, fcntl_blocked=b
 """
 
 
-def simulated(system: str | None) -> dict:
+def simulated(system: str | None, script: str = SCRIPT, timeout: float = 120) -> dict:
+    """What `script` prints (one JSON document), run in a fresh interpreter simulating `system`."""
     env = simulation.child_environment(dict(os.environ), system)
     run = subprocess.run(
-        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout,
         cwd=manifest.REPO_ROOT, env=env,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr[-3000:]
@@ -191,13 +192,7 @@ print(json.dumps(dict(woke=after - before, cpu=cpu, selector_limit=platform.sele
 
 @pytest.mark.parametrize("system", SYSTEMS, ids=lambda s: s or "real")
 def test_context_switches_count_every_thread(system):
-    env = simulation.child_environment(dict(os.environ), system)
-    run = subprocess.run(
-        [sys.executable, "-c", COUNTING], capture_output=True, text=True, timeout=60,
-        cwd=manifest.REPO_ROOT, env=env,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stderr[-3000:]
-    seen = json.loads(run.stdout)
+    seen = simulated(system, COUNTING, timeout=60)
     assert seen["woke"] >= 50, f"a thread napped 50 times; the process's count grew by {seen['woke']}"
     assert isinstance(seen["cpu"], float) and seen["cpu"] > 0, f"the main thread's CPU time: {seen['cpu']!r}"
     windows = system == "windows" or (system is None and sys.platform == "win32")
